@@ -1,0 +1,81 @@
+"""numtorch: PyTorch's tensor and autograd API in pure Python on NumPy (CPU) and CuPy (CUDA).
+
+`import numtorch as torch` and ordinary PyTorch code runs unchanged.
+"""
+from __future__ import annotations
+
+from . import _dtype
+from ._device import device
+from ._dtype import finfo, get_default_dtype, iinfo, set_default_dtype
+from ._dtype import dtype as dtype
+from ._factory_defaults import get_default_device, set_default_device
+from ._memory_format import (channels_last, channels_last_3d, contiguous_format, layout, memory_format,
+                             preserve_format, sparse_coo, strided)
+from ._size import Size
+from ._tensor import Tensor
+
+globals().update(_dtype.ALIASES)
+
+# op families register their functions and methods on import
+from ._ops import _registry  # noqa: E402
+from ._ops import conversion, creation, indexing, pointwise, reduction, views  # noqa: E402,F401
+from ._ops._promotion import can_cast, promote_types  # noqa: E402
+from ._ops._promotion import result_type as _result_type  # noqa: E402
+
+globals().update(_registry.FUNCTIONS)
+
+from . import autograd, cuda, accelerator, return_types  # noqa: E402
+from ._legacy import CPU_TYPES as _CPU_TYPES  # noqa: E402
+from ._tensor_str import get_printoptions, printoptions, set_printoptions  # noqa: E402
+from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,  # noqa: E402
+                       no_grad, set_grad_enabled)
+from ._ops._meta import broadcast_shapes  # noqa: E402
+
+globals().update(_CPU_TYPES)
+
+__version__ = "0.1.0"
+
+
+def result_type(tensor1, tensor2):
+    """Mirrors `torch.result_type`."""
+    return _result_type(tensor1, tensor2)
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input):
+    return input._dtype.is_floating_point
+
+
+def is_complex(input):
+    return input._dtype.is_complex
+
+
+def numel(input):
+    return input.numel()
+
+
+def is_nonzero(input):
+    if input.numel() != 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous" if input.numel()
+                           else "Boolean value of Tensor with no values is ambiguous")
+    return bool(input)
+
+
+def _rng_missing(*a, **k):
+    raise NotImplementedError("random numbers arrive with numtorch's generator module")
+
+
+def manual_seed(seed):
+    from . import _random
+    return _random.manual_seed(seed)
+
+
+def __getattr__(name):
+    # random functions live in _ops/random.py, imported on first use to keep `import numtorch` fast
+    from ._ops import random as _r
+    if hasattr(_r, name):
+        return getattr(_r, name)
+    raise AttributeError(f"module 'numtorch' has no attribute '{name}'")

@@ -1,0 +1,557 @@
+"""The op registry: declare an op once, get every variant torch has.
+
+Two ways to declare:
+
+* `@pointwise(promote=...)` over a kernel `def f(xp, self, other, *, option=default)` that sees only
+  backend arrays. Positional parameters are operands (tensors or Python scalars); keyword-only ones are
+  options. Generated: `numtorch.f`, `Tensor.f`, `Tensor.f_`, `out=`, and the dunders named by `dunder=`.
+  Derivatives attach with `f.derivative(self=lambda grad, other: ..., other=...)`; a formula's argument
+  names say what is saved (`grad`, operand names, option names, `result`).
+
+* `@export(method=True)` over a function of tensors (reductions, views, linalg, ...), which builds its
+  own result with `wrap`/`make_view` and records autograd with `record(NodeClass, inputs, result, saved)`
+  using a node class from `node("SumBackward0", self=lambda grad, ...: ...)`.
+
+Note [hot path]: the dunders of binary pointwise ops take a fast path when both operands are plain CPU
+tensors of one dtype (or a tensor and a Python number): one kernel call, one wrap, no promotion lookup,
+no signature binding. Everything else goes through `_call`, which does torch's full promotion, device
+checks and argument handling.
+"""
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+
+from .. import _dtype as D
+from .._device import CPU, META
+from .._tensor import Tensor, wrap
+from ..autograd import grad_mode
+from ..autograd.graph import node_class, record
+from . import _promotion as P
+
+FUNCTIONS: dict = {}   # public name -> callable, exported into the numtorch namespace
+OPS: dict = {}         # name -> OpDef (pointwise) or the exported function
+_ndarray = np.ndarray
+_asarray = np.asarray
+_state = grad_mode.state
+
+
+# ---- promotion kinds: (promoted dtype) -> (computation dtype, result dtype) -----------------------
+
+def DEFAULT(d):
+    return P.computation_dtype(d), d
+
+
+def INT_TO_FLOAT(d):
+    d = P.int_to_float(d)
+    return P.computation_dtype(d), d
+
+
+def ALWAYS_BOOL(d):
+    return d, D.bool_
+
+
+def COMPLEX_TO_FLOAT(d):
+    return P.computation_dtype(d), d.to_real()
+
+
+def NO_OPMATH(d):
+    return d, d
+
+
+def INT_TO_FLOAT_TO_REAL(d):
+    d = P.int_to_float(d)
+    return P.computation_dtype(d), d.to_real()
+
+
+# ---- dtype support -------------------------------------------------------------------------------
+
+def _not_implemented(name, d):
+    return RuntimeError(f'"{name}" not implemented for \'{P.torch_name(d)}\'')
+
+
+class OpDef:
+    """One declared pointwise op."""
+
+    def __init__(self, name, kernel, promote, operands, options, kernel_name, reject):
+        self.name = name
+        self.kernel = kernel
+        self.promote = promote
+        self.operands = operands          # positional parameter names of the kernel (after xp)
+        self.n_required = sum(1 for _, has_default in operands if not has_default)
+        self.options = options            # keyword-only parameter names -> default
+        self.kernel_name = kernel_name    # torch's kernel name in "not implemented for" errors
+        self.reject = reject              # dtypes torch has no kernel for
+        self.node_cls = None              # tensor-tensor node
+        self.scalar_node_cls = None       # node when the last operand is a Python number, if torch differs
+        self.saves = ()
+        self.fast = frozenset()           # dtypes for which same-dtype inputs compute directly
+        self.fn = None
+
+    def derivative(op, node=None, scalar_node=None, **formulas):  # noqa: N805 - `self` is a formula key
+        """Attach derivative formulas, one per operand name; names of lambda args say what is saved."""
+        names = [n for n, _ in op.operands]
+        fs, saves = [], set()
+        for n in names:
+            f = formulas.get(n)
+            if f is None:
+                fs.append(None)
+                continue
+            args = tuple(inspect.signature(f).parameters)
+            saves.update(a for a in args if a != "grad")
+            fs.append((f, args))
+        fs = tuple(fs)
+        op.saves = tuple(sorted(saves))
+        node = node or (op.name[0].upper() + _camel(op.name[1:]) + "Backward0")
+        op.node_cls = node_class(node, fs)
+        op.scalar_node_cls = node_class(scalar_node, fs) if scalar_node else op.node_cls
+        return op
+
+    def __call__(self, *args, **kwargs):
+        return self.fn(*args, **kwargs)
+
+    def __repr__(self):
+        return f"<op {self.name}>"
+
+
+def _camel(s):
+    return "".join(p[:1].upper() + p[1:] for p in s.split("_")) if "_" in s else s
+
+
+# ---- the generic call ----------------------------------------------------------------------------
+
+def _device_of(args):
+    """The common device of the tensor operands (0-dim CPU tensors may join any device)."""
+    dev = None
+    for a in args:
+        if isinstance(a, Tensor):
+            d = a._device
+            if dev is None or dev is d:
+                dev = d
+            elif d is CPU and a._data.ndim == 0:
+                continue
+            elif dev is CPU and _first_is_cpu_scalar(args, a):
+                dev = d
+            else:
+                raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two "
+                                   f"devices, {_dname(dev)} and {_dname(d)}!")
+    return dev
+
+
+def _first_is_cpu_scalar(args, current):
+    for a in args:
+        if isinstance(a, Tensor):
+            if a is current:
+                return False
+            if not (a._device is CPU and a._data.ndim == 0):
+                return False
+    return True
+
+
+def _dname(d):
+    return str(d)
+
+
+def _operand_array(a, cd, dev, xp):
+    """Backend array (or Python scalar) for operand `a` in computation dtype `cd` on `dev`."""
+    if isinstance(a, Tensor):
+        arr = a._data
+        if a._device is not dev:  # a 0-dim CPU tensor joining a CUDA op
+            from .._backends import move
+            arr = move(arr, a._device, dev)
+        if a._dtype is not cd:
+            arr = arr.astype(cd.np)
+        return arr
+    if a is None:
+        return None
+    if cd._category == 1 and type(a) is int:
+        info = np.iinfo(cd.np)
+        if not info.min <= a <= info.max:  # torch wraps out-of-range integers; NumPy raises
+            return xp.asarray(np.array(a, dtype=np.int64).astype(cd.np))
+    if cd is D.bfloat16 and type(a) is not bool:
+        return xp.asarray(a, dtype=cd.np)
+    return a
+
+
+def _broadcast_error(args):
+    shapes = [a._data.shape for a in args if isinstance(a, Tensor)]
+    from ._meta import broadcast_shapes
+    broadcast_shapes(*shapes)  # raises torch's message when the shapes do not broadcast
+
+
+def _compute(op, args, kw, rd_in):
+    """(result array, result dtype, device) of pointwise `op` over `args`."""
+    cd, rd = op.promote(rd_in)
+    if op.reject and (rd_in in op.reject or cd in op.reject):
+        raise _not_implemented(op.kernel_name, rd_in if rd_in in op.reject else cd)
+    dev = _device_of(args)
+    if dev is META:
+        from ._meta import broadcast_shapes
+        from .._backends import meta_empty
+        shape = broadcast_shapes(*[a._data.shape for a in args if isinstance(a, Tensor)])
+        return meta_empty(shape, rd.np), rd, dev
+    xp = np if dev is CPU else _xp(dev)
+    arrays = [_operand_array(a, cd, dev, xp) for a in args]
+    try:
+        r = op.kernel(xp, *arrays, **kw)
+    except ValueError as e:
+        _broadcast_error(args)
+        raise RuntimeError(str(e)) from None
+    except ZeroDivisionError:
+        raise RuntimeError("ZeroDivisionError") from None
+    if type(r) is not _ndarray:
+        r = xp.asarray(r)
+    if r.dtype != rd.np:
+        r = r.astype(rd.np)
+    return r, rd, dev
+
+
+def _xp(dev):
+    from .._backends import xp_for
+    return xp_for(dev)
+
+
+def _promoted(args):
+    rd = P.result_type(*[a for a in args if a is not None])
+    return rd
+
+
+def _check_args(op, args):
+    if len(args) < op.n_required:
+        missing = op.operands[len(args)][0]
+        raise TypeError(f"{op.name}() missing required argument '{missing}'")
+    if not isinstance(args[0], Tensor):
+        raise TypeError(f"{op.name}(): argument 'input' (position 1) must be Tensor, not {type(args[0]).__name__}")
+    for a in args:
+        if not (a is None or isinstance(a, (Tensor, int, float, complex, bool, np.number, np.bool_))):
+            raise TypeError(f"{op.name}(): argument '{op.operands[args.index(a)][0]}' must be Tensor or "
+                            f"Number, not {type(a).__name__}")
+
+
+def _call(op, args, kw):
+    _check_args(op, args)
+    r, rd, dev = _compute(op, args, kw, _promoted(args))
+    t = wrap(r, rd, dev)
+    if op.node_cls is not None:
+        for a in args:
+            if getattr(a, "_rg", False):
+                if _state.enabled:
+                    _record(op, args, kw, t)
+                break
+    return t
+
+
+def _record(op, args, kw, result, original_self=None):
+    saved = {}
+    names = op.operands
+    for s in op.saves:
+        if s == "result":
+            saved[s] = result
+        elif s == "self" and original_self is not None:
+            saved[s] = original_self
+        else:
+            for i, (n, _) in enumerate(names):
+                if n == s:
+                    saved[s] = args[i] if i < len(args) else None
+                    break
+            else:
+                saved[s] = kw.get(s, op.options.get(s))
+    cls = op.node_cls
+    if not isinstance(args[-1], Tensor) and op.scalar_node_cls is not cls:
+        cls = op.scalar_node_cls
+    record(cls, args, result, saved)
+
+
+# ---- in-place and out= (one write path) -----------------------------------------------------------
+
+def check_inplace_leaf(t):
+    if t._rg and t._grad_fn is None and _state.enabled:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def _internal_overlap(a):
+    for n, s in zip(a.shape, a.strides):
+        if s == 0 and n > 1:
+            return True
+    return False
+
+
+def write_into(dst, array):
+    """Copy `array` (broadcastable, any dtype) into tensor `dst`'s memory and bump its version."""
+    d = dst._data
+    if _internal_overlap(d):
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                           "single memory location. Please clone() the tensor before performing the operation.")
+    if dst._device is not META:
+        xp = np if dst._device is CPU else _xp(dst._device)
+        xp.copyto(d, array, casting="unsafe")
+    dst._bump()
+
+
+def _inplace(op, self, args, kw):
+    _check_args(op, (self,) + args)
+    check_inplace_leaf(self)
+    full = (self,) + args
+    rd_in = _promoted(full)
+    cd, rd = op.promote(rd_in)
+    if not P.can_cast(rd, self._dtype):
+        raise RuntimeError(f"result type {P.torch_name(rd)} can't be cast to the desired output type "
+                           f"{P.torch_name(self._dtype)}")
+    r, _, _ = _compute(op, full, kw, rd_in)
+    if r.shape != self._data.shape:
+        raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
+                           f"{list(r.shape)}")
+    recording = op.node_cls is not None and _state.enabled and any(getattr(a, "_rg", False) for a in full)
+    original = None
+    if recording and "self" in op.saves:
+        original = self.clone()
+    write_into(self, r)
+    if recording:
+        from ..autograd.inplace import rebase_history
+        rebase_history(self, lambda: _record(op, (self,) + args, kw, self, original_self=original))
+    return self
+
+
+def check_out(name, out, rd, inputs):
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if _state.enabled and any(getattr(a, "_rg", False) for a in inputs) or (_state.enabled and out._rg):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+                           "but one of the arguments requires grad.")
+    if not P.can_cast(rd, out._dtype):
+        raise RuntimeError(f"result type {P.torch_name(rd)} can't be cast to the desired output type "
+                           f"{P.torch_name(out._dtype)}")
+
+
+def resize_out(out, shape):
+    """torch's out= resizing: a mismatched out is resized (with a warning when it had elements)."""
+    if out._data.shape == tuple(shape):
+        return
+    if out._data.size != 0:
+        import warnings
+        warnings.warn(f"An output with one or more elements was resized since it had shape {list(out._data.shape)}, "
+                      f"which does not match the required output shape {list(shape)}. This behavior is "
+                      "deprecated, and in a future PyTorch release outputs will not be resized unless they have "
+                      "zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
+                      "elements with t.resize_(0).", UserWarning, stacklevel=4)
+    out.resize_(shape)
+
+
+def write_out(name, out, array, rd, inputs):
+    """The out= protocol for a computed backend `array` of dtype `rd`: checks, resize, write, same object."""
+    check_out(name, out, rd, inputs)
+    dev = next((a._device for a in inputs if isinstance(a, Tensor)), out._device)
+    if out._device is not dev and not (dev is CPU and all(getattr(a, "ndim", 1) == 0 for a in inputs)):
+        raise RuntimeError(f"Expected out tensor to have device {dev}, but got {out._device} instead")
+    resize_out(out, array.shape)
+    write_into(out, array)
+    return out
+
+
+def _out(op, args, kw, out):
+    _check_args(op, args)
+    r, rd, dev = _compute(op, args, kw, _promoted(args))
+    return write_out(op.name, out, r, rd, args)
+
+
+# ---- generation ------------------------------------------------------------------------------------
+
+def _attach(name, fn):
+    setattr(Tensor, name, fn)
+
+
+def pointwise(promote=DEFAULT, *, name=None, dunder=None, reflected=None, method=True, inplace=True,
+              out=True, aliases=(), reject=(), kernel_name=None, fast=True):
+    """Declare a pointwise op over kernel `f(xp, *operands, **options)`; see the module docstring."""
+    def deco(kernel):
+        opname = name or kernel.__name__.rstrip("_")
+        sig = inspect.signature(kernel)
+        params = list(sig.parameters.values())[1:]
+        operands = [(p.name, p.default is not p.empty) for p in params
+                    if p.kind is p.POSITIONAL_OR_KEYWORD]
+        options = {p.name: p.default for p in params if p.kind is p.KEYWORD_ONLY}
+        op = OpDef(opname, kernel, promote, operands, options, kernel_name or f"{opname}_cpu", frozenset(reject))
+        if fast:
+            op.fast = frozenset(d for d in D.ALL if d.np is not None and d not in op.reject
+                                and promote(d) == (d, d if promote is not ALWAYS_BOOL else D.bool_)
+                                and not (promote is ALWAYS_BOOL and d in (D.float16, D.bfloat16)))
+        op.fn = _make_function(op, out)
+        FUNCTIONS[opname] = op.fn
+        OPS[opname] = op
+        for a in aliases:
+            FUNCTIONS[a] = op.fn
+        if method:
+            m = _make_method(op)
+            _attach(opname, m)
+            for a in aliases:
+                _attach(a, m)
+        if inplace:
+            ip = _make_inplace(op)
+            _attach(opname + "_", ip)
+            FUNCTIONS[opname + "_"] = ip
+            for a in aliases:
+                _attach(a + "_", ip)
+        if dunder:
+            _make_dunders(op, dunder, reflected)
+        return op
+    return deco
+
+
+def _bind(op, args, kw):
+    """Move operand keywords (`input=`, `other=`) into position; reject unknown keywords."""
+    if all(k in op.options for k in kw):
+        return args, kw
+    kw = dict(kw)
+    slots = list(args) + [_MISSING] * (len(op.operands) - len(args))
+    for i, (n, _) in enumerate(op.operands):
+        key = "input" if i == 0 and "input" in kw else n
+        if key in kw:
+            if slots[i] is not _MISSING:
+                raise TypeError(f"{op.name}() got multiple values for argument '{n}'")
+            slots[i] = kw.pop(key)
+    for k in kw:
+        if k not in op.options:
+            raise TypeError(f"{op.name}() got an unexpected keyword argument '{k}'")
+    while slots and slots[-1] is _MISSING:
+        slots.pop()
+    for i, v in enumerate(slots):
+        if v is _MISSING:
+            raise TypeError(f"{op.name}() missing required argument '{op.operands[i][0]}'")
+    return tuple(slots), kw
+
+
+_MISSING = object()
+
+
+def _make_function(op, with_out):
+    def fn(*args, out=None, **kw):
+        if kw:
+            args, kw = _bind(op, args, kw)
+        if out is not None:
+            if not with_out:
+                raise TypeError(f"{op.name}() got an unexpected keyword argument 'out'")
+            return _out(op, args, kw, out)
+        return _call(op, args, kw)
+    fn.__name__ = fn.__qualname__ = op.name
+    fn.__doc__ = f"Mirrors `torch.{op.name}`."
+    return fn
+
+
+def _make_method(op):
+    def method(self, *args, **kw):
+        if kw:
+            args, kw = _bind(op, (self,) + args, kw)
+            return _call(op, args, kw)
+        return _call(op, (self,) + args, kw)
+    method.__name__ = op.name
+    return method
+
+
+def _make_inplace(op):
+    def method(self, *args, **kw):
+        if kw:
+            args, kw = _bind(op, (self,) + args, kw)
+            return _inplace(op, args[0], args[1:], kw)
+        return _inplace(op, self, args, kw)
+    method.__name__ = op.name + "_"
+    return method
+
+
+_SCALARS = (int, float, bool)
+
+
+def _make_dunders(op, dunder, reflected):
+    kernel = op.kernel
+    fast = op.fast
+    node_out = op
+
+    def forward(a, b):
+        tb = type(b)
+        if tb is Tensor:
+            dt = a._dtype
+            if dt is b._dtype and dt in fast and a._device is CPU and b._device is CPU:
+                try:
+                    r = kernel(np, a._data, b._data)
+                except ValueError:
+                    _broadcast_error((a, b))
+                    raise
+                if type(r) is not _ndarray:
+                    r = _asarray(r)
+                t = wrap(r, dt if r.dtype is dt.np else D._FROM_NP[r.dtype], CPU)
+                if (a._rg or b._rg) and _state.enabled and node_out.node_cls is not None:
+                    _record(node_out, (a, b), {}, t)
+                return t
+        elif tb in _SCALARS:
+            dt = a._dtype
+            if dt in fast and a._device is CPU and (dt._category >= 2 or tb is not float):
+                try:
+                    r = kernel(np, a._data, b)
+                except OverflowError:
+                    return _call(op, (a, b), {})
+                if type(r) is not _ndarray:
+                    r = _asarray(r)
+                if r.dtype is dt.np or r.dtype is np.dtype(bool):
+                    t = wrap(r, dt if r.dtype is dt.np else D.bool_, CPU)
+                    if a._rg and _state.enabled and node_out.node_cls is not None:
+                        _record(node_out, (a, b), {}, t)
+                    return t
+        elif not isinstance(b, (Tensor, int, float, complex, np.number, np.bool_)):
+            return NotImplemented
+        return _call(op, (a, b), {})
+
+    forward.__name__ = f"__{dunder}__"
+    _attach(f"__{dunder}__", forward)
+
+    def iop(a, b):
+        if not isinstance(b, (Tensor, int, float, complex, bool, np.number, np.bool_)):
+            return NotImplemented
+        return _inplace(op, a, (b,), {})
+    iop.__name__ = f"__i{dunder}__"
+    _attach(f"__i{dunder}__", iop)
+
+    if reflected is not False:
+        def rop(a, b):
+            if not isinstance(b, (Tensor, int, float, complex, bool, np.number, np.bool_, np.ndarray)):
+                return NotImplemented
+            if isinstance(b, np.ndarray):
+                from .creation import as_tensor
+                b = as_tensor(b)
+            if reflected is not None:
+                return reflected(a, b)
+            from .creation import scalar_tensor_like
+            return _call(op, (scalar_tensor_like(b, a), a), {})
+        rop.__name__ = f"__r{dunder}__"
+        _attach(f"__r{dunder}__", rop)
+
+
+def export(fn=None, *, name=None, method=False, function=True, aliases=(), method_aliases=()):
+    """Register a tensor function under `name` in the numtorch namespace and/or as a Tensor method."""
+    def deco(f):
+        n = name or f.__name__
+        if function:
+            FUNCTIONS[n] = f
+            for a in aliases:
+                FUNCTIONS[a] = f
+        OPS.setdefault(n, f)
+        if method:
+            _attach(n, f)
+            for a in tuple(aliases) + tuple(method_aliases):
+                _attach(a, f)
+        return f
+    return deco(fn) if fn is not None else deco
+
+
+def node(name, n_outputs=1, **formulas):
+    """A node class for an `export`ed op: formulas keyed by input position name, in input order."""
+    fs = tuple((f, tuple(inspect.signature(f).parameters)) if f is not None else None
+               for f in formulas.values())
+    return node_class(name, fs, n_outputs)
+
+
+def recording(*values):
+    """True when grad mode is on and any tensor among `values` requires grad."""
+    for v in values:
+        if getattr(v, "_rg", False):
+            return _state.enabled
+    return False

@@ -1,0 +1,213 @@
+"""Copies and conversions: to, clone, contiguous, copy_, fill_, zero_, resize_."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _dtype as D
+from .._backends import meta_empty, move
+from .._device import CPU, META, canonical
+from .._tensor import Tensor, wrap
+from ._registry import check_inplace_leaf, export, node, record, recording, write_into
+
+ToCopyBackward0 = node("ToCopyBackward0", self=lambda grad, self_dtype, self_device:
+                       grad.to(device=self_device, dtype=self_dtype))
+CloneBackward0 = node("CloneBackward0", self=lambda grad: grad)
+CopyBackwards = node("CopyBackwards", self=lambda grad: grad * 0, src=lambda grad, src_dtype, src_device:
+                     grad.to(device=src_device, dtype=src_dtype))
+FillBackward = node("FillBackward0", self=lambda grad: grad * 0)
+ZeroBackward0 = node("ZeroBackward0", self=lambda grad: grad * 0)
+
+
+def _parse_to(args, kwargs):
+    """torch's `to` overloads: (device, dtype), (dtype), (tensor), with keywords."""
+    dtype = kwargs.pop("dtype", None)
+    device = kwargs.pop("device", None)
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"to() received an invalid combination of arguments - got unexpected keyword "
+                        f"{next(iter(kwargs))!r}")
+    args = list(args)
+    if args and isinstance(args[0], Tensor):
+        other = args.pop(0)
+        dtype, device = other._dtype, other._device
+    elif args and not isinstance(args[0], D.dtype) and args[0] is not None:
+        device = args.pop(0)
+    if args and isinstance(args[0], D.dtype):
+        dtype = args.pop(0)
+    if args and isinstance(args[0], bool):
+        args.pop(0)  # non_blocking
+        if args and isinstance(args[0], bool):
+            copy = args.pop(0)
+    if args:
+        raise TypeError(f"to() received an invalid combination of arguments - got ({type(args[0]).__name__})")
+    return (canonical(device) if device is not None else None), dtype, copy
+
+
+def to(self, *args, **kwargs):
+    """Mirrors `Tensor.to`: returns self when nothing changes (unless copy=True)."""
+    device, dtype, copy = _parse_to(args, dict(kwargs))
+    dev = device or self._device
+    dt = dtype or self._dtype
+    if dev is self._device and dt is self._dtype and not copy:
+        return self
+    arr = move(self._data, self._device, dev)
+    if dt is not self._dtype:
+        if dev is META:
+            arr = meta_empty(arr.shape, dt.np)
+        elif dt.is_complex or not self._dtype.is_complex:
+            arr = arr.astype(dt.np)
+        else:  # complex -> real keeps the real part (torch warns)
+            import warnings
+            warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=3)
+            arr = arr.real.astype(dt.np)
+    elif arr is self._data and dev is not META:
+        arr = arr.copy(order="K")
+    t = wrap(arr, dt, dev)
+    if recording(self) and (dt.is_floating_point or dt.is_complex):
+        record(ToCopyBackward0, (self,), t, {"self_dtype": self._dtype, "self_device": self._device})
+    return t
+
+
+@export(method=True)
+def clone(input, *, memory_format=None):
+    """Mirrors `torch.clone`: keeps a dense layout (torch's preserve_format)."""
+    a = input._data
+    if input._device is META:
+        arr = meta_empty(a.shape, a.dtype)
+    else:
+        arr = a.copy(order="K")
+        if not (arr.flags.c_contiguous or _dense(input)):
+            arr = a.copy()
+    t = wrap(arr, input._dtype, input._device)
+    if recording(input):
+        record(CloneBackward0, (input,), t, {})
+    return t
+
+
+def _dense(t):
+    from .creation import _dense_permutation
+    return _dense_permutation(t._data.shape, t._strides()) is not None
+
+
+@export(method=True)
+def contiguous(input, memory_format=None):
+    """Mirrors `Tensor.contiguous`: self when already contiguous, else a contiguous clone."""
+    if memory_format is not None:
+        from .._memory_format import contiguous_format
+        if memory_format is not contiguous_format:
+            return _to_memory_format(input, memory_format)
+    if input.is_contiguous():
+        return input
+    a = input._data
+    arr = meta_empty(a.shape, a.dtype) if input._device is META else (
+        np.ascontiguousarray(a) if input._device is CPU else a.copy(order="C"))
+    t = wrap(arr, input._dtype, input._device)
+    if recording(input):
+        record(CloneBackward0, (input,), t, {})
+    return t
+
+
+def _to_memory_format(input, fmt):
+    from .._memory_format import channels_last, channels_last_3d
+    if input.is_contiguous(memory_format=fmt):
+        return input
+    nd = input._data.ndim
+    order = (0, 2, 3, 1) if fmt is channels_last and nd == 4 else (0, 2, 3, 4, 1) if (
+        fmt is channels_last_3d and nd == 5) else None
+    if order is None:
+        raise RuntimeError("required rank 4 tensor to use channels_last format")
+    inv = [order.index(i) for i in range(nd)]
+    arr = np.ascontiguousarray(input._data.transpose(order)).transpose(inv)
+    t = wrap(arr, input._dtype, input._device)
+    if recording(input):
+        record(CloneBackward0, (input,), t, {})
+    return t
+
+
+def copy_(self, src, non_blocking=False):
+    """Mirrors `Tensor.copy_`: broadcasts `src` into self, casting to self's dtype."""
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'src' (position 1) must be Tensor, not {type(src).__name__}")
+    check_inplace_leaf(self)
+    from ._meta import broadcast_shapes
+    shape = broadcast_shapes(self._data.shape, src._data.shape)
+    if tuple(shape) != self._data.shape:
+        raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
+                           f"{list(shape)}")
+    arr = move(src._data, src._device, self._device) if self._device is not META else None
+    if arr is not None and src._dtype.is_complex and not self._dtype.is_complex:
+        arr = arr.real
+    if arr is not None and arr is self._data:
+        self._bump()
+    else:
+        write_into(self, arr)
+    if recording(self, src):
+        from ..autograd.inplace import rebase_history
+        rebase_history(self, lambda: record(CopyBackwards, (self, src), self,
+                                            {"src_dtype": src._dtype, "src_device": src._device}))
+    return self
+
+
+def fill_(self, value):
+    """Mirrors `Tensor.fill_` (a Python number or a 0-dim tensor)."""
+    check_inplace_leaf(self)
+    if isinstance(value, Tensor):
+        if value._data.ndim != 0:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                               f"{value._data.ndim} dimensions.")
+        value = value.item()
+    if self._dtype.is_complex is False and isinstance(value, complex):
+        raise RuntimeError("value cannot be converted to type float without overflow")
+    write_into(self, np.array(value).astype(self._dtype.np) if self._dtype is not D.bfloat16 else
+               np.array(value, dtype=np.float32).astype(self._dtype.np))
+    if recording(self):
+        from ..autograd.inplace import rebase_history
+        rebase_history(self, lambda: record(FillBackward, (self,), self, {}))
+    return self
+
+
+def zero_(self):
+    """Mirrors `Tensor.zero_`."""
+    check_inplace_leaf(self)
+    write_into(self, 0)
+    if recording(self):
+        from ..autograd.inplace import rebase_history
+        rebase_history(self, lambda: record(ZeroBackward0, (self,), self, {}))
+    return self
+
+
+def resize_(self, *sizes, memory_format=None):
+    """Mirrors `Tensor.resize_`: keeps the leading elements when the storage is large enough."""
+    from ._meta import parse_size
+    shape = parse_size(sizes)
+    if self._rg:
+        raise RuntimeError("cannot resize variables that require grad")
+    n = 1
+    for s in shape:
+        n *= s
+    old = self._data
+    if self._device is META:
+        self._data = meta_empty(shape, old.dtype)
+        return self
+    if old.flags.c_contiguous and old.size >= n and self._st is None:
+        self._data = old.reshape(-1)[:n].reshape(shape)
+        self._st = old
+    else:
+        xp = np if self._device is CPU else __import__("cupy")
+        new = xp.empty(n, old.dtype)
+        k = min(n, old.size)
+        if k:
+            new[:k] = old.reshape(-1)[:k]
+        self._data = new.reshape(shape)
+        self._st = None
+    self._bump()
+    return self
+
+
+Tensor.copy_ = copy_
+Tensor.fill_ = fill_
+Tensor.zero_ = zero_
+Tensor.resize_ = resize_
+export(to, name="_to")

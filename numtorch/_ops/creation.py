@@ -1,0 +1,611 @@
+"""Factories: tensor, as_tensor, from_numpy, zeros/ones/empty/full, arange/linspace/logspace, eye, *_like,
+new_*, and the legacy `torch.Tensor(...)` constructor."""
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+from .. import _dtype as D
+from .._backends import meta_empty, move, xp_for
+from .._device import CPU, META, canonical
+from .._tensor import Tensor, wrap
+from . import _promotion as P
+from ._meta import parse_size
+from ._registry import export
+
+
+def _dev(device):
+    if device is None:
+        from .. import _factory_defaults
+        return _factory_defaults.default_device()
+    return device if device is CPU else canonical(device)
+
+
+def _finish(t, requires_grad):
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _alloc(shape, dt, dev, fill=None):
+    """A new contiguous array of `shape` on `dev`, filled with `fill` (None: uninitialised)."""
+    if dev is META:
+        return meta_empty(shape, dt.np)
+    for n in shape:
+        if n < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {list(shape)}")
+    xp = np if dev is CPU else xp_for(dev)
+    if fill is None:
+        return xp.empty(shape, dt.np)
+    if fill == 0:
+        return xp.zeros(shape, dt.np)
+    return xp.full(shape, fill, dt.np)
+
+
+def _sizes(name, size):
+    try:
+        s = parse_size(size)
+    except TypeError:
+        bad = size[0] if len(size) == 1 else size
+        raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, not "
+                        f"{type(bad).__name__ if not isinstance(bad, (tuple, list)) else type(bad[0]).__name__}") \
+            from None
+    for n in s:
+        if n < 0:
+            raise RuntimeError(f"{name}: Dimension size must be non-negative.")
+    return s
+
+
+def _filled(name, size, fill, dtype, device, requires_grad, out):
+    shape = _sizes(name, size)
+    dt = dtype or D._default[0]
+    if out is not None:
+        from ._registry import check_out, resize_out
+        check_out(name, out, out._dtype, ())
+        resize_out(out, shape)
+        if fill is not None:
+            out.fill_(fill)
+        return out
+    dev = _dev(device)
+    return _finish(wrap(_alloc(shape, dt, dev, fill), dt, dev), requires_grad)
+
+
+@export
+def zeros(*size, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False,
+          names=None):
+    """Mirrors `torch.zeros`."""
+    return _filled("zeros", size, 0, dtype, device, requires_grad, out)
+
+
+@export
+def ones(*size, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False,
+         names=None):
+    """Mirrors `torch.ones`."""
+    return _filled("ones", size, 1, dtype, device, requires_grad, out)
+
+
+@export
+def empty(*size, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False,
+          memory_format=None, names=None):
+    """Mirrors `torch.empty` (NumPy's uninitialised memory, like torch's)."""
+    return _filled("empty", size, None, dtype, device, requires_grad, out)
+
+
+@export
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, pin_memory=False,
+         requires_grad=False):
+    """Mirrors `torch.full`: the dtype follows `fill_value` when none is given."""
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    if dtype is None:
+        dtype = P.scalar_dtype(fill_value)
+    return _filled("full", (size,), fill_value, dtype, device, requires_grad, out)
+
+
+@export
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None, pin_memory=False,
+                  requires_grad=False):
+    """Mirrors `torch.empty_strided`: storage just large enough for the strided geometry."""
+    size, stride = parse_size((size,)), parse_size((stride,))
+    if len(size) != len(stride):
+        raise RuntimeError(f"mismatch in length of strides and shape")
+    dt = dtype or D._default[0]
+    dev = _dev(device)
+    n = 1 + sum((s - 1) * st for s, st in zip(size, stride)) if all(size) else 0
+    if dev is META:
+        return _finish(wrap(meta_empty(size, dt.np, stride), dt, dev), requires_grad)
+    xp = xp_for(dev)
+    root = xp.empty(n, dt.np)
+    isz = dt.itemsize
+    arr = xp.lib.stride_tricks.as_strided(root, size, tuple(s * isz for s in stride))
+    t = wrap(arr, dt, dev)
+    t._st = root
+    return _finish(t, requires_grad)
+
+
+def _like(name, input, fill, dtype, device, requires_grad, memory_format):
+    dt = dtype or input._dtype
+    dev = input._device if device is None else _dev(device)
+    shape = input._data.shape
+    if memory_format is None or memory_format is _preserve():
+        # torch keeps a dense non-contiguous layout (e.g. of a transpose); others get contiguous strides
+        strides = input._strides()
+        from .._tensor import _c_contiguous
+        if not _c_contiguous(shape, strides) and _dense_permutation(shape, strides) is not None:
+            perm = _dense_permutation(shape, strides)
+            base = _alloc(tuple(shape[p] for p in perm), dt, dev, fill)
+            inv = [0] * len(perm)
+            for i, p in enumerate(perm):
+                inv[p] = i
+            return _finish(wrap(base.transpose(inv), dt, dev), requires_grad)
+    return _finish(wrap(_alloc(shape, dt, dev, fill), dt, dev), requires_grad)
+
+
+def _preserve():
+    from .._memory_format import preserve_format
+    return preserve_format
+
+
+def _dense_permutation(shape, strides):
+    """The dim order (outermost first) if the strides describe a dense permuted layout, else None."""
+    perm = sorted(range(len(shape)), key=lambda i: (-strides[i], i))
+    acc = 1
+    for i in reversed(perm):
+        if shape[i] != 1 and strides[i] != acc:
+            return None
+        acc *= shape[i]
+    return perm
+
+
+@export
+def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    """Mirrors `torch.zeros_like`."""
+    return _like("zeros_like", input, 0, dtype, device, requires_grad, memory_format)
+
+
+@export
+def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    """Mirrors `torch.ones_like`."""
+    return _like("ones_like", input, 1, dtype, device, requires_grad, memory_format)
+
+
+@export
+def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    """Mirrors `torch.empty_like`."""
+    return _like("empty_like", input, None, dtype, device, requires_grad, memory_format)
+
+
+@export
+def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None):
+    """Mirrors `torch.full_like`."""
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    return _like("full_like", input, fill_value, dtype, device, requires_grad, memory_format)
+
+
+# ---- new_* methods: the dtype and device default to self's ----------------------------------------
+
+def _new(fill):
+    def method(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+        return _filled("new", size, fill, dtype or self._dtype, self._device if device is None else device,
+                       requires_grad, None)
+    return method
+
+
+Tensor.new_zeros = _new(0)
+Tensor.new_ones = _new(1)
+Tensor.new_empty = _new(None)
+
+
+def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
+              pin_memory=False):
+    return full(size, fill_value, dtype=dtype or self._dtype, device=self._device if device is None else device,
+                requires_grad=requires_grad)
+
+
+def _new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False, layout=None,
+                       pin_memory=False):
+    return empty_strided(size, stride, dtype=dtype or self._dtype,
+                         device=self._device if device is None else device, requires_grad=requires_grad)
+
+
+Tensor.new_full = _new_full
+Tensor.new_empty_strided = _new_empty_strided
+
+
+# ---- from data -----------------------------------------------------------------------------------
+
+def _infer(data):
+    """torch's dtype for Python data: bool < int64 < default float < default complex, by what occurs."""
+    if isinstance(data, (bool, np.bool_)):
+        return D.bool_
+    if isinstance(data, (int, np.integer)):
+        return D.int64 if isinstance(data, int) else D.from_numpy_dtype(data.dtype)
+    if isinstance(data, (float, np.floating)):
+        return D._default[0] if isinstance(data, float) else D.from_numpy_dtype(data.dtype, strict=False) or \
+            D._default[0]
+    if isinstance(data, (complex, np.complexfloating)):
+        return D.default_complex() if isinstance(data, complex) else D.from_numpy_dtype(data.dtype)
+    return None
+
+
+def _scan(data, depth=0, shape=None):
+    """(category rank seen, shape) of nested sequences, with torch's errors for ragged or bad data."""
+    if shape is None:
+        shape = []
+    best = -1
+    stack = [(data, 0)]
+    while stack:
+        x, d = stack.pop()
+        if isinstance(x, Tensor):
+            if x._data.ndim:
+                raise _Nested(x)
+            best = max(best, _rank(x._dtype))
+            continue
+        if isinstance(x, np.ndarray):
+            raise _Nested(x)
+        if isinstance(x, (list, tuple)):
+            n = len(x)
+            if d == len(shape):
+                shape.append(n)
+            elif shape[d] != n:
+                raise ValueError(f"expected sequence of length {shape[d]} at dim {d} (got {n})")
+            for y in reversed(x):
+                stack.append((y, d + 1))
+            continue
+        if d < len(shape):
+            raise TypeError(f"not a sequence")
+        k = _infer(x)
+        if k is None:
+            raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
+        best = max(best, _rank(k))
+    return best, shape
+
+
+class _Nested(Exception):
+    pass
+
+
+def _rank(d):
+    return (0 if d is D.bool_ else 1 if d._category == 1 else 2 if d._category == 2 else 3)
+
+
+_BY_RANK = {0: lambda: D.bool_, 1: lambda: D.int64, 2: lambda: D._default[0], 3: D.default_complex, -1:
+            lambda: D._default[0]}
+
+
+def _from_data(data, dtype, device, copy):
+    """(array on `device`, dtype) for `data`: a tensor, ndarray, scalar, or nested sequences."""
+    dev = _dev(device)
+    if isinstance(data, Tensor):
+        dt = dtype or data._dtype
+        arr = move(data._data, data._device, dev)
+        if dt is not data._dtype:
+            arr = arr.astype(dt.np) if dev is not META else meta_empty(arr.shape, dt.np)
+        elif copy and arr is data._data and dev is not META:
+            arr = arr.copy()
+        return arr, dt, dev
+    if isinstance(data, np.ndarray):
+        src = D.from_numpy_dtype(data.dtype)
+        dt = dtype or src
+        arr = np.array(data, dtype=dt.np, copy=True) if copy or dt is not src else data
+        return move(arr, CPU, dev), dt, dev
+    if hasattr(data, "__cuda_array_interface__") and not isinstance(data, (list, tuple)):
+        cp = xp_for(canonical("cuda"))
+        arr = cp.asarray(data)
+        dt = dtype or D.from_numpy_dtype(arr.dtype)
+        arr = arr.astype(dt.np, copy=bool(copy))
+        return move(arr, canonical("cuda"), dev), dt, dev
+    k = _infer(data)
+    if k is not None:  # a single number
+        dt = dtype or k
+        arr = _np_scalar(data, dt)
+        return move(arr, CPU, dev), dt, dev
+    if not isinstance(data, (list, tuple)):
+        if hasattr(data, "__array__") or hasattr(data, "__array_interface__"):
+            return _from_data(np.asarray(data), dtype, device, copy)
+        try:
+            data = list(data)
+        except TypeError:
+            raise TypeError(f"Could not infer dtype of {type(data).__name__}") from None
+    try:
+        rank, shape = _scan(data)
+        dt = dtype or _BY_RANK[rank]()
+        flat = _flatten(data)
+        arr = _np_from_flat(flat, dt).reshape(shape)
+    except _Nested:
+        # sequences of tensors / arrays: convert the elements, then stack
+        parts = [_from_data(x, None, CPU, False) for x in data]
+        dts = [p[1] for p in parts]
+        dt = dtype or _common(dts)
+        arr = np.stack([np.asarray(p[0]).astype(dt.np) for p in parts]) if parts else np.zeros(0, dt.np)
+    return move(arr, CPU, dev), dt, dev
+
+
+def _common(dts):
+    r = dts[0]
+    for d in dts[1:]:
+        r = P.promote_types(r, d)
+    return r
+
+
+def _flatten(data):
+    out = []
+    stack = [data]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (list, tuple)):
+            stack.extend(reversed(x))
+        elif isinstance(x, Tensor):
+            out.append(x.item())
+        else:
+            out.append(x)
+    return out
+
+
+def _np_scalar(x, dt):
+    return _np_from_flat([x], dt).reshape(())
+
+
+def _np_from_flat(flat, dt):
+    if dt._category == 1 and dt is not D.bool_:
+        # torch truncates floats toward zero and wraps integers that do not fit
+        try:
+            return np.array(flat, dtype=dt.np)
+        except (OverflowError, TypeError, ValueError):
+            vals = [int(v.real) if isinstance(v, complex) else int(v) for v in flat]
+            return np.array([v & ((1 << (8 * dt.itemsize)) - 1) for v in vals], dtype=np.uint64).astype(dt.np)
+    if dt._category < 3:
+        flat = [v.real if isinstance(v, complex) else v for v in flat]
+    if dt is D.bfloat16:
+        return np.array(flat, dtype=np.float32).astype(dt.np)
+    return np.array(flat, dtype=dt.np)
+
+
+@export
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """Mirrors `torch.tensor`: always copies `data`."""
+    if isinstance(data, Tensor):
+        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+                      "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
+                      UserWarning, stacklevel=2)
+    arr, dt, dev = _from_data(data, dtype, device, True)
+    if isinstance(data, np.ndarray) and data.ndim and any(s < 0 for s in data.strides):
+        raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative "
+                         "strides are not currently supported. (You can probably work around this by making a "
+                         "copy of your array  with array.copy().) ")
+    t = wrap(arr, dt, dev)
+    if requires_grad:
+        if not (dt.is_floating_point or dt.is_complex):
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        t._rg = True
+    return t
+
+
+@export
+def as_tensor(data, dtype=None, device=None):
+    """Mirrors `torch.as_tensor`: shares memory when dtype and device already match."""
+    if isinstance(data, Tensor):
+        if (dtype is None or dtype is data._dtype) and (device is None or canonical(device) is data._device):
+            return data
+        return data.to(device=device if device is not None else data._device, dtype=dtype or data._dtype)
+    if isinstance(data, np.ndarray) and (device is None or canonical(device) is CPU):
+        t = from_numpy(data)
+        return t if dtype is None or dtype is t._dtype else t.to(dtype)
+    arr, dt, dev = _from_data(data, dtype, device, False)
+    return wrap(arr, dt, dev)
+
+
+@export
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
+    """Mirrors `torch.asarray`."""
+    if copy:
+        t = tensor(obj.detach() if isinstance(obj, Tensor) else obj, dtype=dtype, device=device)
+    else:
+        t = as_tensor(obj, dtype=dtype, device=device)
+        if copy is False and isinstance(obj, (Tensor, np.ndarray)) and t._data is not getattr(obj, "_data", obj):
+            if not (isinstance(obj, np.ndarray) and t._data.base is obj or t._data is obj):
+                raise ValueError("can't alias the input without a copy")
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+_warned_readonly = [False]
+
+
+@export
+def from_numpy(ndarray):
+    """Mirrors `torch.from_numpy`: the tensor and the array share memory."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    dt = D.from_numpy_dtype(ndarray.dtype)
+    if any(s < 0 for s in ndarray.strides):
+        raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative "
+                         "strides are not currently supported. (You can probably work around this by making a "
+                         "copy of your array  with array.copy().) ")
+    if any(s % ndarray.itemsize for s in ndarray.strides):
+        raise ValueError("given numpy array strides not a multiple of the element byte size. Copy the numpy "
+                         "array to reallocate the memory.")
+    if not ndarray.flags.writeable and not _warned_readonly[0]:
+        _warned_readonly[0] = True
+        warnings.warn("The given NumPy array is not writable, and PyTorch does not support non-writable tensors. "
+                      "This means writing to this tensor will result in undefined behavior. You may want to copy "
+                      "the array to protect its data or make it writable before converting it to a tensor. This "
+                      "type of warning will be suppressed for the rest of this program.", UserWarning, stacklevel=2)
+    if not ndarray.flags.writeable:
+        # torch writes anyway; NumPy would refuse, so give the tensor a writable view of the same memory
+        ndarray = np.lib.stride_tricks.as_strided(ndarray, writeable=True) if ndarray.base is not None else ndarray
+    return wrap(ndarray, dt, CPU)
+
+
+@export
+def scalar_tensor(s, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False):
+    """Mirrors `torch.scalar_tensor` (default dtype)."""
+    dt = dtype or D._default[0]
+    return _finish(wrap(move(_np_scalar(s, dt), CPU, _dev(device)), dt, _dev(device)), requires_grad)
+
+
+def scalar_tensor_like(s, like):
+    """A 0-dim tensor holding Python number `s`, typed as torch types a wrapped number next to `like`."""
+    dt = P.result_type(like, s)
+    if dt is not like._dtype and not (dt._category > like._dtype._category):
+        dt = like._dtype
+    if P.scalar_dtype(s)._category <= like._dtype._category:
+        dt = like._dtype
+    t = wrap(_np_scalar(s, dt), dt, CPU)
+    return t
+
+
+# ---- ranges --------------------------------------------------------------------------------------
+
+def _num(x):
+    return x.item() if isinstance(x, Tensor) else x
+
+
+@export
+def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, pin_memory=False,
+           requires_grad=False):
+    """Mirrors `torch.arange`: int64 for integer bounds, the default dtype otherwise."""
+    start, end, step = _num(start), _num(end), _num(step)
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0 if not (math.isnan(end - start)) else True:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    for v in (start, end, step):
+        if isinstance(v, float) and not math.isfinite(v):
+            raise RuntimeError(f"unsupported range: {start} -> {end}")
+    if dtype is None:
+        dtype = D.int64 if all(isinstance(v, (int, np.integer)) for v in (start, end, step)) else D._default[0]
+    n = math.ceil((end - start) / step) if not all(isinstance(v, int) for v in (start, end, step)) \
+        else max(0, -((start - end) // step))
+    n = max(n, 0)
+    dev = _dev(device)
+    if dtype._category >= 2 and dtype is not D.float64:
+        # torch computes start + i * step in double for the values, then casts
+        vals = (start + np.arange(n, dtype=np.float64) * step).astype(dtype.np)
+    elif dtype._category >= 2:
+        vals = start + np.arange(n, dtype=np.float64) * step
+    else:
+        vals = (np.arange(n, dtype=np.int64) * int(step) + int(start)).astype(dtype.np) if all(
+            isinstance(v, int) for v in (start, end, step)) else (start + np.arange(n) * step).astype(dtype.np)
+    if out is not None:
+        from ._registry import write_out
+        return write_out("arange", out, vals, dtype, ())
+    return _finish(wrap(move(vals, CPU, dev), dtype, dev), requires_grad)
+
+
+@export
+def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    """Mirrors the deprecated `torch.range` (end inclusive)."""
+    warnings.warn("torch.range is deprecated and will be removed in a future release because its behavior is "
+                  "inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in "
+                  "[start, end).", UserWarning, stacklevel=2)
+    start, end, step = _num(start), _num(end), _num(step)
+    n = int(math.floor((end - start) / step)) + 1
+    dt = dtype or D._default[0]
+    vals = (start + np.arange(n, dtype=np.float64) * step).astype(dt.np)
+    return _finish(wrap(move(vals, CPU, _dev(device)), dt, _dev(device)), requires_grad)
+
+
+@export
+def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, pin_memory=False,
+             requires_grad=False):
+    """Mirrors `torch.linspace`: the first half counts up from start, the second down from end."""
+    start, end = _num(start), _num(end)
+    if not isinstance(steps, int) or isinstance(steps, bool):
+        steps = int(_num(steps))
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    dt = dtype or (D.default_complex() if isinstance(start, complex) or isinstance(end, complex)
+                   else D._default[0])
+    vals = _linspace_values(start, end, steps, dt)
+    if out is not None:
+        from ._registry import write_out
+        return write_out("linspace", out, vals, dt, ())
+    return _finish(wrap(move(vals, CPU, _dev(device)), dt, _dev(device)), requires_grad)
+
+
+def _linspace_values(start, end, steps, dt):
+    cd = P.computation_dtype(dt) if dt._category >= 2 else D.float64
+    if steps == 0:
+        return np.zeros(0, dt.np)
+    if steps == 1:
+        return np.array([start], dtype=dt.np) if dt._category != 1 else np.array([int(start)], dt.np)
+    step = (end - start) / (steps - 1)
+    idx = np.arange(steps, dtype=cd.np)
+    half = steps // 2
+    vals = np.where(idx < half, start + step * idx, end - step * (steps - 1 - idx))
+    if dt._category == 1:
+        return vals.astype(np.float64).astype(dt.np) if dt is not D.int64 else \
+            np.trunc(vals.astype(np.float64)).astype(dt.np)
+    return vals.astype(cd.np).astype(dt.np)
+
+
+@export
+def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
+             pin_memory=False, requires_grad=False):
+    """Mirrors `torch.logspace`."""
+    dt = dtype or D._default[0]
+    exps = _linspace_values(_num(start), _num(end), int(steps), D.float64 if dt._category == 2 else dt)
+    vals = np.power(float(base), exps.astype(np.float64)).astype(dt.np)
+    return _finish(wrap(move(vals, CPU, _dev(device)), dt, _dev(device)), requires_grad)
+
+
+@export
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False):
+    """Mirrors `torch.eye`."""
+    if m is None:
+        m = n
+    if n < 0:
+        raise RuntimeError(f"n must be greater or equal to 0, got {n}")
+    if m < 0:
+        raise RuntimeError(f"m must be greater or equal to 0, got {m}")
+    dt = dtype or D._default[0]
+    dev = _dev(device)
+    if out is not None:
+        from ._registry import write_out
+        return write_out("eye", out, np.eye(n, m, dtype=dt.np), dt, ())
+    if dev is META:
+        return _finish(wrap(meta_empty((n, m), dt.np), dt, dev), requires_grad)
+    return _finish(wrap(xp_for(dev).eye(n, m, dtype=dt.np), dt, dev), requires_grad)
+
+
+# ---- the legacy constructor ----------------------------------------------------------------------
+
+def legacy_new(cls, dt, args, kwargs, device=None):
+    """`torch.Tensor(...)`, `torch.FloatTensor(...)`: sizes make uninitialised tensors; data is copied."""
+    device = kwargs.pop("device", device)
+    if "size" in kwargs:
+        args = tuple(kwargs.pop("size"))
+    if kwargs:
+        raise TypeError(f"new() received an invalid combination of arguments - got ({', '.join(kwargs)})")
+    if len(args) == 0:
+        t = wrap(_alloc((0,), dt, _dev(device)), dt, _dev(device))
+    elif len(args) == 1 and isinstance(args[0], Tensor):
+        src = args[0]
+        if src._dtype is not dt:
+            raise TypeError(f"expected {_legacy_name(dt)} (got {src._dtype})")
+        t = src.detach()
+    elif all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args) or (
+            len(args) == 1 and type(args[0]).__name__ == "Size"):
+        shape = parse_size(args)
+        t = wrap(_alloc(shape, dt, _dev(device)), dt, _dev(device))
+    elif len(args) == 1:
+        arr, dt2, dev = _from_data(args[0], dt, device, True)
+        t = wrap(arr, dt2, dev)
+    else:
+        raise TypeError(f"new(): data must be a sequence (got {type(args[0]).__name__})")
+    if cls is not Tensor:
+        t = Tensor._make_subclass(cls, t)
+    return t
+
+
+def _legacy_name(dt):
+    from .._legacy import type_name
+    return type_name(dt, CPU)

@@ -1,0 +1,244 @@
+"""`Tensor.__getitem__` / `__setitem__` with torch's semantics.
+
+Basic indices (ints, positive-step slices, None, Ellipsis) give views; tensor, list and bool-mask
+indices copy (NumPy's advanced-index placement is torch's). Index errors use torch's wording.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .._device import CPU, META
+from .._tensor import Tensor, make_view, wrap
+from ._registry import check_inplace_leaf, node, record, recording
+
+_BASIC = (int, slice, type(None), type(Ellipsis))
+
+
+def _select_backward(grad, self_sizes, index):
+    g = grad.new_zeros(self_sizes)
+    g[index] = grad
+    return g
+
+
+def _index_backward(grad, self_sizes, index):
+    from .creation import zeros
+    g = zeros(self_sizes, dtype=grad._dtype, device=grad._device)
+    np.add.at(g._data, index, grad._host() if grad._device is CPU else grad._data)
+    return g
+
+
+SelectBackward0 = node("SelectBackward0", self=_select_backward)
+SliceBackward0 = node("SliceBackward0", self=_select_backward)
+UnsqueezeBackward0 = node("UnsqueezeBackward0", self=_select_backward)
+AliasBackward0 = node("AliasBackward0", self=_select_backward)
+IndexBackward0 = node("IndexBackward0", self=_index_backward)
+
+
+def _convert(key, t):
+    """(NumPy index tuple, is_basic) for a torch index `key` on tensor `t`."""
+    if not isinstance(key, tuple):
+        key = (key,)
+    out = []
+    basic = True
+    dim = 0
+    a = t._data
+    n_consumed = sum(1 for k in key if k is not None and k is not Ellipsis and not _is_mask(k))
+    n_consumed += sum(_mask_ndim(k) for k in key if _is_mask(k))
+    if n_consumed > a.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {a.ndim}")
+    for k in key:
+        tk = type(k)
+        if tk is int or tk is bool:
+            if tk is bool:
+                out.append(np.array(k))
+                basic = False
+                continue
+            if dim >= a.ndim:
+                raise IndexError(f"too many indices for tensor of dimension {a.ndim}")
+            n = a.shape[dim]
+            if not -n <= k < n:
+                raise IndexError(f"index {k} is out of bounds for dimension {dim} with size {n}")
+            out.append(k)
+            dim += 1
+        elif tk is slice:
+            if k.step is not None:
+                step = k.step.__index__() if not isinstance(k.step, int) else k.step
+                if step <= 0:
+                    raise ValueError("step must be greater than zero")
+            out.append(slice(_idx(k.start), _idx(k.stop), _idx(k.step)))
+            dim += 1
+        elif k is None:
+            out.append(None)
+        elif k is Ellipsis:
+            out.append(Ellipsis)
+            dim = a.ndim - (n_consumed - dim)
+        elif isinstance(k, Tensor):
+            basic = False
+            if k._dtype.name in ("bool", "uint8"):
+                mk = k._data.astype(bool) if k._dtype.name == "uint8" else k._data
+                for j, m in enumerate(mk.shape):
+                    if dim + j >= a.ndim or a.shape[dim + j] != m:
+                        raise IndexError(f"The shape of the mask {list(mk.shape)} at index {j} does not match the "
+                                         f"shape of the indexed tensor {list(a.shape)} at index {dim + j}")
+                out.append(_to_backend(mk, k, t))
+                dim += mk.ndim
+            elif k._dtype._category == 1:
+                if k._data.ndim == 0 and False:
+                    pass
+                idx = _to_backend(k._data, k, t)
+                _check_bounds(idx, a.shape[dim] if dim < a.ndim else 0, dim)
+                out.append(idx)
+                dim += 1
+            else:
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        elif isinstance(k, (list, np.ndarray)) or hasattr(k, "__index__") and not isinstance(k, float):
+            if hasattr(k, "__index__") and not isinstance(k, (list, np.ndarray)):
+                out.append(k.__index__())
+                dim += 1
+                continue
+            basic = False
+            arr = np.asarray([x.item() if isinstance(x, Tensor) else x for x in k] if isinstance(k, list) else k)
+            if arr.dtype == bool:
+                out.append(arr)
+                dim += arr.ndim
+                continue
+            if arr.size == 0:
+                arr = arr.astype(np.int64)
+            if arr.dtype.kind not in "iu":
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            _check_bounds(arr, a.shape[dim] if dim < a.ndim else 0, dim)
+            out.append(arr if t._device is CPU else _move_index(arr, t))
+            dim += 1
+        else:
+            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+                             "valid indices (got " + type(k).__name__ + ")")
+    return tuple(out), basic
+
+
+def _idx(v):
+    if v is None or type(v) is int:
+        return v
+    return v.__index__()
+
+
+def _is_mask(k):
+    return isinstance(k, Tensor) and k._dtype.name in ("bool", "uint8")
+
+
+def _mask_ndim(k):
+    return k._data.ndim
+
+
+def _check_bounds(idx, n, dim):
+    if idx.size and not isinstance(idx, np.ndarray):
+        return  # device arrays: the backend raises
+    if idx.size and (idx.max() >= n or idx.min() < -n):
+        bad = int(idx.max()) if idx.max() >= n else int(idx.min())
+        raise IndexError(f"index {bad} is out of bounds for dimension {dim} with size {n}")
+
+
+def _to_backend(arr, k, t):
+    if k._device is t._device or k._device is CPU and t._device is META:
+        return arr
+    from .._backends import move
+    return move(arr, k._device, t._device)
+
+
+def _move_index(arr, t):
+    from .._backends import move
+    return move(arr, CPU, t._device)
+
+
+def _node_for(key):
+    if not isinstance(key, tuple):
+        key = (key,)
+    if any(isinstance(k, slice) for k in key):
+        return SliceBackward0
+    if any(type(k) is int for k in key):
+        return SelectBackward0
+    if any(k is None for k in key):
+        return UnsqueezeBackward0
+    return AliasBackward0
+
+
+def getitem(self, key):
+    if self._data.ndim == 0 and key is not None and key is not Ellipsis and not (
+            isinstance(key, tuple) and all(k is None or k is Ellipsis for k in key)) and not _is_mask(key):
+        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
+                         "in C++ to convert a 0-dim tensor to a number")
+    idx, basic = _convert(key, self)
+    if self._device is META:
+        from .._backends import meta_empty, meta_probe
+        r = meta_probe(self._data)[idx]
+        if basic:
+            return make_view(self, self._data[idx])
+        return wrap(meta_empty(r.shape, r.dtype), self._dtype, META)
+    if basic:
+        arr = self._data[idx]
+        if type(arr) is not type(self._data):
+            arr = self._data[idx + (Ellipsis,)]
+        t = make_view(self, arr)
+        if recording(self):
+            record(_node_for(key), (self,), t, {"self_sizes": self._data.shape, "index": idx})
+        return t
+    arr = self._data[idx]
+    t = wrap(arr, self._dtype, self._device)
+    if recording(self):
+        record(IndexBackward0, (self,), t, {"self_sizes": self._data.shape, "index": idx})
+    return t
+
+
+def setitem(self, key, value):
+    check_inplace_leaf(self)
+    if self._base is not None and self._base._rg and self._base._grad_fn is None and _grad_on():
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    idx, basic = _convert(key, self)
+    if isinstance(value, Tensor):
+        if value._device is not self._device and not (value._device is CPU and value._data.ndim == 0):
+            raise RuntimeError(f"expected device {self._device} but got device {value._device}")
+        from .._backends import move
+        v = move(value._data, value._device, self._device)
+        if value._dtype.is_complex and not self._dtype.is_complex:
+            v = v.real
+    else:
+        if isinstance(value, complex) and not self._dtype.is_complex:
+            raise TypeError("can't convert complex to float")
+        v = value
+    if self._device is not META:
+        target = self._data
+        if any(s == 0 and n > 1 for n, s in zip(target.shape, target.strides)):
+            raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to "
+                               "tensor refer to a single memory location. Please clone() the tensor before "
+                               "performing the operation.")
+        try:
+            if isinstance(v, (np.ndarray,)) and v.dtype != target.dtype:
+                v = v.astype(target.dtype)
+            elif not isinstance(v, np.ndarray) and not hasattr(v, "dtype"):
+                v = np.asarray(v).astype(target.dtype) if self._dtype.name != "bfloat16" else \
+                    np.asarray(v, dtype=np.float32).astype(target.dtype)
+            target[idx] = v
+        except ValueError as e:
+            raise RuntimeError(_shape_msg(e, target, idx, v)) from None
+    self._bump()
+    if recording(self, value):
+        from ..autograd.inplace import rebase_history
+        from ._index_put import record_setitem
+        rebase_history(self, lambda: record_setitem(self, idx, value))
+
+
+def _grad_on():
+    from ..autograd import grad_mode
+    return grad_mode.state.enabled
+
+
+def _shape_msg(e, target, idx, v):
+    try:
+        dst = target[idx].shape
+        return (f"shape mismatch: value tensor of shape {list(np.shape(v))} cannot be broadcast to indexing "
+                f"result of shape {list(dst)}")
+    except Exception:
+        return str(e)
+
+
+Tensor.__getitem__ = getitem
+Tensor.__setitem__ = setitem

@@ -1,0 +1,240 @@
+"""The backward engine: dependency counting, then a ready queue, no recursion.
+
+Note [engine order]: among ready nodes the most recently created runs first (a max-heap on the
+sequence number), which is torch's order on one device, so hooks fire in the same order.
+"""
+from __future__ import annotations
+
+import heapq
+
+from .._tensor import Tensor
+from . import grad_mode
+from .graph import AccumulateGrad, _store_retained, edge_of
+
+
+def _root_edges(tensors, grads):
+    edges = []
+    for i, t in enumerate(tensors):
+        if not t._rg:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        edges.append(edge_of(t))
+    return edges
+
+
+def _make_grads(tensors, grads, create_graph):
+    from .._ops.creation import ones_like
+    out = []
+    for i, (t, g) in enumerate(zip(tensors, grads)):
+        if g is None:
+            if t._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if not t._dtype.is_floating_point:
+                raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got "
+                                   f"{t._dtype}")
+            g = ones_like(t)
+        elif not isinstance(g, Tensor):
+            from .._ops.creation import tensor
+            g = tensor(g, dtype=t._dtype, device=t._device)
+        else:
+            if g._data.shape != t._data.shape:
+                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {_sz(g)} and output[{i}] "
+                                   f"has a shape of {_sz(t)}.")
+            if g._dtype.is_complex != t._dtype.is_complex:
+                raise RuntimeError(f"For complex Tensors, both grad_output and output are required to have the "
+                                   f"same dtype. Mismatch in dtype: grad_output[{i}] has a dtype of {g._dtype} "
+                                   f"and output[{i}] has a dtype of {t._dtype}.")
+        out.append(g)
+    return out
+
+
+def _sz(t):
+    from .._size import Size
+    return repr(Size(t._data.shape))
+
+
+def _collect(root_nodes):
+    """Dependency counts (incoming edges) of every node reachable from the roots, iteratively."""
+    deps = {}
+    seen = set()
+    stack = list(root_nodes)
+    for n in root_nodes:
+        seen.add(n)
+    while stack:
+        node = stack.pop()
+        for nxt, _ in node.next_functions:
+            if nxt is None:
+                continue
+            deps[nxt] = deps.get(nxt, 0) + 1
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return deps, seen
+
+
+def _needed(seen, targets):
+    """Nodes on some path to a target node (for autograd.grad / backward(inputs=)), iteratively."""
+    needed = set(targets)
+    order = []  # reverse topological by a post-order DFS
+    visited = set()
+    for start in seen:
+        if start in visited:
+            continue
+        stack = [(start, iter(start.next_functions))]
+        visited.add(start)
+        while stack:
+            node, it = stack[-1]
+            for nxt, _ in it:
+                if nxt is not None and nxt not in visited:
+                    visited.add(nxt)
+                    stack.append((nxt, iter(nxt.next_functions)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    for node in order:
+        if node not in needed:
+            for nxt, _ in node.next_functions:
+                if nxt in needed:
+                    needed.add(node)
+                    break
+    return needed
+
+
+def run(tensors, grads, retain_graph, create_graph, inputs=None, accumulate=True, allow_unused=False):
+    """Back-propagate `grads` from `tensors`. With `inputs`, return their gradients (autograd.grad) or
+    accumulate only into them (backward(inputs=...))."""
+    grads = _make_grads(tensors, grads, create_graph)
+    edges = _root_edges(tensors, grads)
+    if retain_graph is None:
+        retain_graph = create_graph
+
+    # the graph root: a virtual node feeding each root edge
+    roots = []
+    buffers = {}
+    for (node, nr), g in zip(edges, grads):
+        if node is None:
+            continue
+        buf = buffers.get(node)
+        if buf is None:
+            buf = buffers[node] = [None] * node._n_outputs
+            roots.append(node)
+        buf[nr] = g if buf[nr] is None else buf[nr] + g
+    deps, seen = _collect(roots)
+
+    capture = None
+    if inputs is not None:
+        capture = {}
+        target_nodes = set()
+        for i, t in enumerate(inputs):
+            node, nr = edge_of(t)
+            if node is None:
+                if not t._rg:
+                    raise RuntimeError("One of the differentiated Tensors does not require grad")
+                continue
+            capture.setdefault((node, nr), []).append(i)
+            target_nodes.add(node)
+        needed = _needed(seen, target_nodes)
+    else:
+        needed = None
+
+    results = [None] * (len(inputs) if inputs is not None else 0)
+    prev = grad_mode.state.enabled
+    grad_mode.state.enabled = bool(create_graph)
+    try:
+        heap = []
+        for n in roots:
+            if deps.get(n, 0) == 0:
+                heapq.heappush(heap, (-n._seq_nr, id(n), n))
+        while heap:
+            _, _, node = heapq.heappop(heap)
+            buf = buffers.pop(node, None)
+            if buf is None:
+                buf = [None] * node._n_outputs
+            if needed is not None and node not in needed:
+                _release_edges(node, deps, buffers, heap, needed)
+                if not retain_graph:
+                    node.release()
+                continue
+            buf = _pre_hooks(node, buf)
+            if capture is not None:
+                for nr, g in enumerate(buf):
+                    idx = capture.get((node, nr))
+                    if idx:
+                        for i in idx:
+                            results[i] = g
+            if type(node) is AccumulateGrad:
+                if accumulate and (capture is None or (node, 0) in capture):
+                    node.apply(buf)
+                if not retain_graph:
+                    node.release()
+                continue
+            if capture is not None and not accumulate and not any(
+                    nxt in needed for nxt, _ in node.next_functions if nxt is not None):
+                continue
+            if all(g is None for g in buf):
+                out = [None] * len(node.next_functions)
+            else:
+                out = node.apply(buf)
+                if node._hooks:
+                    for h in node._hooks:
+                        r = h(tuple(out), tuple(buf))
+                        if r is not None:
+                            out = list(r)
+            if not retain_graph:
+                node.release()
+            for (nxt, nr), g in zip(node.next_functions, out):
+                if nxt is None:
+                    continue
+                if g is not None and (needed is None or nxt in needed):
+                    b = buffers.get(nxt)
+                    if b is None:
+                        b = buffers[nxt] = [None] * nxt._n_outputs
+                    b[nr] = g if b[nr] is None else b[nr] + g
+                d = deps[nxt] - 1
+                deps[nxt] = d
+                if d == 0:
+                    heapq.heappush(heap, (-nxt._seq_nr, id(nxt), nxt))
+    finally:
+        grad_mode.state.enabled = prev
+
+    if inputs is not None and not accumulate:
+        for i, t in enumerate(inputs):
+            if results[i] is None and not allow_unused:
+                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the "
+                                   "graph. Set allow_unused=True if this is the desired behavior.")
+        return results
+    return None
+
+
+def _release_edges(node, deps, buffers, heap, needed):
+    for nxt, _ in node.next_functions:
+        if nxt is None:
+            continue
+        d = deps[nxt] - 1
+        deps[nxt] = d
+        if d == 0:
+            heapq.heappush(heap, (-nxt._seq_nr, id(nxt), nxt))
+
+
+def _pre_hooks(node, buf):
+    th = node._tensor_pre_hooks
+    if th:
+        for nr, hooks in th.items():
+            for h in list(hooks):
+                if buf[nr] is None:
+                    continue
+                r = h(buf[nr])
+                if r is not None:
+                    buf[nr] = r
+    rh = node._retain_hooks
+    if rh:
+        for nr, ref in rh.items():
+            t = ref()
+            if t is not None:
+                _store_retained(t, buf[nr])
+    if node._pre_hooks:
+        for h in node._pre_hooks:
+            r = h(tuple(buf))
+            if r is not None:
+                buf = list(r)
+    return buf

@@ -1,0 +1,393 @@
+"""The autograd graph: nodes, leaf accumulators, saved tensors, hooks.
+
+Note [graph recording]: an op whose inputs require grad (with grad mode on) builds one node of a class
+generated per op (named as torch's: `MulBackward0`). The node keeps `next_functions` (one edge per
+tensor input: the input's grad_fn and output slot, its AccumulateGrad, or None), the values its
+derivative formulas name (saved tensors are version-checked), and each input's shape and dtype so the
+engine can sum a broadcast gradient back to the input's shape and cast it to the input's dtype.
+"""
+from __future__ import annotations
+
+import itertools
+import weakref
+
+from .._tensor import Tensor
+from . import grad_mode
+
+_seq = itertools.count()
+
+
+class Node:
+    """Base of every autograd node (torch's `torch.autograd.graph.Node`)."""
+
+    __slots__ = ("next_functions", "_seq_nr", "_pre_hooks", "_hooks", "_tensor_pre_hooks",
+                 "_retain_hooks", "metadata", "__weakref__", "__dict__")
+    _n_outputs = 1
+
+    def __init__(self):
+        self._seq_nr = next(_seq)
+        self._pre_hooks = self._hooks = self._tensor_pre_hooks = self._retain_hooks = None
+        self.next_functions = ()
+
+    def name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+    def __call__(self, *grads):
+        return self.apply(list(grads))
+
+    def _sequence_nr(self):
+        return self._seq_nr
+
+    def register_hook(self, fn):
+        """fn(grad_inputs, grad_outputs) after the node runs; may return new grad_inputs."""
+        if self._hooks is None:
+            self._hooks = []
+        return _Handle(self._hooks, fn)
+
+    def register_prehook(self, fn):
+        """fn(grad_outputs) before the node runs; may return new grad_outputs."""
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        return _Handle(self._pre_hooks, fn)
+
+    def apply(self, grads):  # pragma: no cover - every concrete node overrides
+        raise NotImplementedError
+
+    def release(self):
+        pass
+
+
+class _Handle:
+    """RemovableHandle for hooks."""
+
+    _ids = itertools.count()
+
+    def __init__(self, hooks, fn):
+        self.hooks = hooks
+        self.fn = fn
+        self.id = next(self._ids)
+        hooks.append(fn)
+
+    def remove(self):
+        try:
+            self.hooks.remove(self.fn)
+        except ValueError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+class AccumulateGrad(Node):
+    """The sink of a leaf that requires grad: adds incoming gradients into `variable.grad`."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        Node.__init__(self)
+        self.variable = variable
+
+    def name(self):
+        return "torch::autograd::AccumulateGrad"
+
+    def apply(self, grads):
+        accumulate(self.variable, grads[0])
+        return []
+
+
+def accumulate(var, g):
+    if g is None:
+        return
+    create = grad_mode.state.enabled
+    old = var._grad
+    if old is None:
+        if not create:
+            g = g.detach()
+        # a fresh, dense gradient (torch never hands back a broadcast or aliased buffer)
+        var._grad = g.clone() if (g._st is not None or not g._data.flags.c_contiguous) else g
+        if var._grad is g and g._grad_fn is None and g._rg:
+            var._grad = g.detach()
+    elif create:
+        var._grad = old + g
+    else:
+        old.add_(g.detach())
+    if var._post_accumulate_hooks:
+        for h in list(var._post_accumulate_hooks):
+            h(var)
+
+
+def grad_accumulator(t):
+    """The AccumulateGrad node of leaf `t`, shared by every graph that uses `t`."""
+    ref = t._accum
+    node = ref() if ref is not None else None
+    if node is None:
+        node = AccumulateGrad(t)
+        t._accum = weakref.ref(node)
+    return node
+
+
+def edge_of(t):
+    """(node, input slot) through which gradient flows into tensor `t`."""
+    fn = t._grad_fn
+    if fn is not None:
+        return (fn, t._output_nr)
+    if t._rg:
+        return (grad_accumulator(t), 0)
+    return (None, 0)
+
+
+# ---- saved tensors --------------------------------------------------------------------------------
+
+_FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after they "
+          "have already been freed). Saved intermediate values of the graph are freed when you call "
+          ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+          "graph a second time or if you need to access saved tensors after calling backward.")
+
+
+class SavedTensor:
+    """A tensor saved for backward, with the version it had; unpacking after an in-place change raises."""
+
+    __slots__ = ("tensor", "version", "is_output", "node_name", "output_nr")
+
+    def __init__(self, t, is_output=False, node_name=None):
+        if is_output:
+            # Save an alias, not the output itself: no reference cycle output -> node -> output.
+            a = t.detach()
+            a._rg = t._rg
+            self.tensor = a
+            self.output_nr = t._output_nr
+        else:
+            self.tensor = t
+            self.output_nr = 0
+        self.version = t._version
+        self.is_output = is_output
+        self.node_name = node_name
+
+    def unpack(self, node=None):
+        t = self.tensor
+        if t._version != self.version:
+            raise RuntimeError(_modified_message(t, self, node))
+        if self.is_output and node is not None and grad_mode.state.enabled:
+            # double backward through a saved output: it is a function of the graph again
+            a = t.detach()
+            a._grad_fn = node
+            a._output_nr = self.output_nr
+            a._rg = True
+            return a
+        return t
+
+
+def _modified_message(t, saved, node):
+    from .._legacy import tensor_type_name
+    shape = list(t._data.shape)
+    where = ""
+    if saved.is_output and node is not None:
+        where = f", which is output {saved.output_nr} of {node.name()}"
+    elif t._grad_fn is not None:
+        where = f", which is output {t._output_nr} of {t._grad_fn.name()}"
+    return ("one of the variables needed for gradient computation has been modified by an inplace operation: "
+            f"[{tensor_type_name(t)} {shape}]{where}, is at version {t._version}; expected version "
+            f"{saved.version} instead. Hint: enable anomaly detection to find the operation that failed to "
+            "compute its gradient, with torch.autograd.set_detect_anomaly(True).")
+
+
+# ---- tensor hooks ---------------------------------------------------------------------------------
+
+def register_tensor_hook(t, hook):
+    if not t._rg:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    fn = t._grad_fn
+    node = fn if fn is not None else grad_accumulator(t)
+    if node._tensor_pre_hooks is None:
+        node._tensor_pre_hooks = {}
+    hooks = node._tensor_pre_hooks.setdefault(t._output_nr if fn is not None else 0, [])
+    if fn is None:
+        # keep the accumulator alive as long as the leaf has hooks on it
+        t._hooks = (t._hooks or ()) + (node,)
+    return _Handle(hooks, hook)
+
+
+def register_post_accumulate_hook(t, hook):
+    if t._grad_fn is not None:
+        raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+    if t._post_accumulate_hooks is None:
+        t._post_accumulate_hooks = []
+    return _Handle(t._post_accumulate_hooks, hook)
+
+
+def retain_grad(t):
+    if not t._rg:
+        raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+    if t._grad_fn is None or t._retains_grad:
+        return
+    t._retains_grad = True
+    node = t._grad_fn
+    if node._retain_hooks is None:
+        node._retain_hooks = {}
+    node._retain_hooks[t._output_nr] = weakref.ref(t)
+
+
+def _store_retained(t, g):
+    if g is None:
+        return
+    old = t._grad
+    if old is None:
+        t._grad = g.detach().clone() if not grad_mode.state.enabled else g.clone()
+    else:
+        t._grad = old + g
+
+
+# ---- formula nodes (generated per op) ------------------------------------------------------------
+
+class FormulaNode(Node):
+    """A node whose backward evaluates per-input derivative formulas written in numtorch ops.
+
+    Class attributes set per op: `_formulas` (per tensor input: None or (fn, argnames)),
+    `_n_outputs`. Instance: `_saved` (name -> value or SavedTensor), `_shapes` (per input
+    (shape, dtype) or None), `_out_meta` (per output (shape, dtype, device) for zero-filling).
+    """
+
+    __slots__ = ("_saved", "_shapes", "_out_meta")
+    _formulas = ()
+
+    def apply(self, grads):
+        saved = self._saved
+        if saved is None:
+            raise RuntimeError(_FREED)
+        vals = {}
+        for k, v in saved.items():
+            vals[k] = v.unpack(self) if type(v) is SavedTensor else v
+        if self._n_outputs == 1:
+            vals["grad"] = grads[0]
+        else:
+            vals["grads"] = _materialize(grads, self._out_meta)
+            vals["grad"] = vals["grads"][0]
+        out = []
+        nf = self.next_functions
+        for i, f in enumerate(self._formulas):
+            if f is None or nf[i][0] is None:
+                out.append(None)
+                continue
+            fn, names = f
+            g = fn(*[vals[n] for n in names])
+            if g is not None:
+                g = _fit(g, self._shapes[i])
+            out.append(g)
+        return out
+
+    def release(self):
+        self._saved = None
+
+    def __getattr__(self, name):
+        # torch exposes saved values as node._saved_self, _saved_other, ...
+        if name.startswith("_saved_"):
+            saved = object.__getattribute__(self, "_saved")
+            if saved is None:
+                raise RuntimeError(_FREED)
+            v = saved[name[7:]]
+            return v.unpack() if type(v) is SavedTensor else v
+        raise AttributeError(name)
+
+
+def _materialize(grads, meta):
+    from .._ops.creation import zeros
+    out = list(grads)
+    for i, g in enumerate(out):
+        if g is None and meta is not None and meta[i] is not None:
+            shape, dt, dev = meta[i]
+            out[i] = zeros(shape, dtype=dt, device=dev)
+    return out
+
+
+def _fit(g, meta):
+    """Sum a broadcast gradient back to its input's shape and cast it to its dtype (torch does both)."""
+    shape, dt = meta
+    if not isinstance(g, Tensor):
+        return g
+    if g._data.shape != shape:
+        g = sum_to(g, shape)
+    if g._dtype is not dt:
+        if dt.is_complex or not g._dtype.is_complex:
+            g = g.to(dt)
+        else:  # a real input's gradient is the real part of a complex one
+            g = g.real.to(dt)
+    return g
+
+
+def sum_to(g, shape):
+    """Reduce `g` over the dims broadcasting added or expanded to reach `shape`."""
+    gshape = g._data.shape
+    if gshape == shape:
+        return g
+    lead = len(gshape) - len(shape)
+    dims = list(range(lead))
+    for i, n in enumerate(shape):
+        if n == 1 and gshape[lead + i] != 1:
+            dims.append(lead + i)
+    if dims:
+        g = g.sum(dims, keepdim=True)
+    if lead:
+        g = g.reshape(shape)
+    elif g._data.shape != shape:
+        g = g.reshape(shape)
+    return g
+
+
+_node_classes: dict = {}
+
+
+def node_class(name, formulas, n_outputs=1):
+    """The node class for an op: one per (name, formulas), named as torch's node."""
+    key = (name, id(formulas))
+    cls = _node_classes.get(key)
+    if cls is None:
+        cls = type(name, (FormulaNode,), {"__slots__": (), "_formulas": formulas, "_n_outputs": n_outputs})
+        _node_classes[key] = cls
+    return cls
+
+
+_NO_EDGE = (None, 0)
+
+
+def record(node_cls, inputs, outputs, saved, out_meta=None):
+    """Attach a new `node_cls` node to `outputs` (tensors), with edges to the tensor `inputs`.
+
+    `saved` maps formula argument names to values; tensors among them are saved version-checked,
+    with outputs saved without a reference cycle.
+    """
+    node = node_cls()
+    # Python scalars among the inputs get an empty edge, as torch's wrapped numbers do
+    node.next_functions = tuple(edge_of(t) if isinstance(t, Tensor) else _NO_EDGE for t in inputs)
+    node._shapes = tuple((t._data.shape, t._dtype) if isinstance(t, Tensor) and t._rg else None
+                         for t in inputs)
+    node._out_meta = out_meta
+    sv = {}
+    outs = outputs if isinstance(outputs, (tuple, list)) else (outputs,)
+    for k, v in saved.items():
+        if isinstance(v, Tensor):
+            is_out = any(v is o for o in outs)
+            sv[k] = SavedTensor(v, is_output=is_out)
+        else:
+            sv[k] = v
+    node._saved = sv
+    for i, o in enumerate(outs):
+        if o is None:
+            continue
+        o._grad_fn = node
+        o._output_nr = i
+        o._rg = True
+    return node
+
+
+def should_record(values):
+    """True when grad mode is on and any tensor among `values` requires grad."""
+    for t in values:
+        if getattr(t, "_rg", False):
+            return grad_mode.state.enabled
+    return False
