@@ -18,13 +18,13 @@ globals().update(_dtype.ALIASES)
 
 # op families register their functions and methods on import
 from ._ops import _registry  # noqa: E402
-from ._ops import conversion, creation, indexing, pointwise, reduction, views  # noqa: E402,F401
+import numtorch._ops  # noqa: E402,F401
 from ._ops._promotion import can_cast, promote_types  # noqa: E402
 from ._ops._promotion import result_type as _result_type  # noqa: E402
 
 globals().update(_registry.FUNCTIONS)
 
-from . import autograd, cuda, accelerator, return_types  # noqa: E402
+from . import accelerator, autograd, cuda, linalg, return_types, special  # noqa: E402
 from ._legacy import CPU_TYPES as _CPU_TYPES  # noqa: E402
 from ._tensor_str import get_printoptions, printoptions, set_printoptions  # noqa: E402
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,  # noqa: E402

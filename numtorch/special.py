@@ -1,0 +1,2 @@
+"""`torch.special` (being written)."""
+from __future__ import annotations
