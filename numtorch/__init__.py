@@ -24,7 +24,9 @@ from ._ops._promotion import result_type as _result_type  # noqa: E402
 
 globals().update(_registry.FUNCTIONS)
 
-from . import accelerator, autograd, cuda, linalg, return_types, special  # noqa: E402
+from . import accelerator, autograd, cuda, linalg, random, return_types, special  # noqa: E402
+from ._ops.random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state  # noqa: E402,F401
+from .random import Generator  # noqa: E402
 from ._legacy import CPU_TYPES as _CPU_TYPES  # noqa: E402
 from ._tensor_str import get_printoptions, printoptions, set_printoptions  # noqa: E402
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,  # noqa: E402
@@ -64,18 +66,7 @@ def is_nonzero(input):
     return bool(input)
 
 
-def _rng_missing(*a, **k):
-    raise NotImplementedError("random numbers arrive with numtorch's generator module")
-
-
-def manual_seed(seed):
-    from . import _random
-    return _random.manual_seed(seed)
-
-
 def __getattr__(name):
-    # random functions live in _ops/random.py, imported on first use to keep `import numtorch` fast
-    from ._ops import random as _r
-    if hasattr(_r, name):
-        return getattr(_r, name)
+    if name == "default_generator":
+        return random.Generator._wrap(__import__("numtorch._random", fromlist=["x"]).default_generator)
     raise AttributeError(f"module 'numtorch' has no attribute '{name}'")

@@ -10,6 +10,8 @@ import zlib
 
 import ml_dtypes
 import numpy as np
+
+import numtorch
 import pytest
 import torch
 
@@ -69,7 +71,18 @@ def make_pair(np_array, dtype_name, *, device="cpu", requires_grad=False, grad_f
                             dtype=np.complex64)
     else:
         values = values.astype(dt.np)
-    ours = _FakeTensor(values, dt, device=device, requires_grad=requires_grad, grad_fn=grad_fn)
+    if dtype_name == "complex32" or device.startswith("cuda"):
+        # no complex32 arrays and no GPU here: the printing code gets a stand-in with the same fields
+        ours = _FakeTensor(values, dt, device=device, requires_grad=requires_grad, grad_fn=grad_fn)
+    elif device == "meta":
+        ours = numtorch.empty(values.shape, dtype=dt, device="meta")
+    else:
+        ours = numtorch.from_numpy(np.array(values, copy=True, order="C"))
+    if not isinstance(ours, _FakeTensor):
+        if requires_grad or grad_fn:
+            ours.requires_grad_()
+        if grad_fn == "MulBackward0":
+            ours = ours * 1
     return ours, torch_repr(values, dtype_name, device=device, requires_grad=requires_grad, grad_fn=grad_fn)
 
 

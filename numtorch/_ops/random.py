@@ -1,0 +1,371 @@
+"""Random factories and in-place samplers on top of the CPU generator in `numtorch/_random.py`.
+
+The generator produces flat NumPy arrays in torch's draw order; this module shapes them, writes them in
+torch's memory order (so `rand_like(x.t())` matches), and handles dtype, device, `out=` and generator=.
+On CUDA the values are drawn on the host generator and moved (deterministic per seed; torch's Philox
+streams are not reproduced).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _dtype as D
+from .._backends import meta_empty, move
+from .._device import CPU, META
+from .._tensor import Tensor, wrap
+from ._meta import parse_size
+from ._registry import check_inplace_leaf, export, write_into
+
+
+def _engine():
+    from .. import _random
+    return _random
+
+
+def _gen(generator):
+    if generator is None:
+        return _engine().default_generator
+    return getattr(generator, "_impl", generator)
+
+
+def _memory_order_fill(shape, strides, values):
+    """Arrange flat `values` (torch's draw order = memory order) into an array of `shape` with `strides`."""
+    nd = len(shape)
+    if nd <= 1:
+        return values.reshape(shape)
+    order = sorted(range(nd), key=lambda i: (-strides[i], -i))  # outermost (largest stride) first
+    arr = values.reshape([shape[i] for i in order])
+    inv = [0] * nd
+    for pos, d in enumerate(order):
+        inv[d] = pos
+    return arr.transpose(inv)
+
+
+def _fill(t, values):
+    """Write flat `values` into tensor `t` in its memory order."""
+    if t._device is META:
+        t._bump()
+        return t
+    a = t._data
+    write_into(t, move(_memory_order_fill(a.shape, t._strides(), values), CPU, t._device))
+    return t
+
+
+def _new(size, dtype, device, requires_grad, out, name, draw, layout_like=None):
+    shape = parse_size(size) if size is not None else layout_like._data.shape
+    dt = dtype or (out._dtype if out is not None else D._default[0])
+    if out is not None:
+        from ._registry import check_out, resize_out
+        check_out(name, out, out._dtype, ())
+        resize_out(out, shape)
+        n = out._data.size
+        return _fill(out, draw(n, out._dtype))
+    from .creation import _dev, _like
+    dev = _dev(device) if layout_like is None or device is not None else layout_like._device
+    if layout_like is not None:
+        t = _like(name, layout_like, None, dt, dev if device is not None else None, False, None)
+    else:
+        t = wrap(meta_empty(shape, dt.np) if dev is META else np.empty(shape, dt.np), dt, CPU if dev is not META
+                 else META)
+    n = t._data.size
+    if dev is META:
+        t = wrap(t._data, dt, META)
+    else:
+        vals = draw(n, dt)
+        if layout_like is not None:
+            _fill(t, vals)
+        else:
+            t._data[...] = vals.reshape(shape)
+        if dev is not CPU:
+            t = wrap(move(t._data, CPU, dev), dt, dev)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _float_only(name, dt):
+    if not (dt.is_floating_point or dt.is_complex):
+        raise RuntimeError(f'"{name}" not implemented for \'{_tn(dt)}\'')
+
+
+def _tn(dt):
+    from ._promotion import torch_name
+    return torch_name(dt)
+
+
+def _uniform_draw(g, low=0.0, high=1.0):
+    def draw(n, dt):
+        if dt.is_complex:
+            v = g.uniform(2 * n, dt.to_real().np, low, high)
+            return v.view(dt.np) if dt.np.itemsize == 2 * v.itemsize else v[0::2] + 1j * v[1::2]
+        return g.uniform(n, dt.np, low, high)
+    return draw
+
+
+def _normal_draw(g, mean=0.0, std=1.0):
+    def draw(n, dt):
+        if dt.is_complex:
+            # torch draws 2n reals with std / sqrt(2) and pairs them
+            v = g.normal(2 * n, dt.to_real().np, mean, std / np.sqrt(2))
+            return v.view(dt.np)
+        return g.normal(n, dt.np, mean, std)
+    return draw
+
+
+@export
+def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
+         requires_grad=False):
+    """Mirrors `torch.rand`: uniform on [0, 1), torch's exact CPU stream."""
+    dt = dtype or (out._dtype if out is not None else D._default[0])
+    _float_only("check_uniform_bounds", dt)
+    return _new(size, dtype, device, requires_grad, out, "rand", _uniform_draw(_gen(generator)))
+
+
+@export
+def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
+          requires_grad=False):
+    """Mirrors `torch.randn`: standard normal, torch's exact CPU stream."""
+    dt = dtype or (out._dtype if out is not None else D._default[0])
+    _float_only("normal_kernel_cpu", dt)
+    return _new(size, dtype, device, requires_grad, out, "randn", _normal_draw(_gen(generator)))
+
+
+@export
+def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
+              generator=None):
+    """Mirrors `torch.rand_like` (filled in the input's memory order)."""
+    return _new(None, dtype or input._dtype, device, requires_grad, None, "rand_like",
+                _uniform_draw(_gen(generator)), layout_like=input)
+
+
+@export
+def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
+               generator=None):
+    """Mirrors `torch.randn_like`."""
+    return _new(None, dtype or input._dtype, device, requires_grad, None, "randn_like",
+                _normal_draw(_gen(generator)), layout_like=input)
+
+
+def _randint_args(args):
+    if len(args) == 2:
+        (high, size), low = args, 0
+    elif len(args) == 3:
+        low, high, size = args
+    else:
+        raise TypeError("randint() received an invalid combination of arguments")
+    return int(low), int(high), size
+
+
+@export
+def randint(*args, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
+            requires_grad=False, size=None, low=None, high=None):
+    """Mirrors `torch.randint(low=0, high, size)`: int64 by default."""
+    if size is not None:
+        args = tuple(a for a in (low, high) if a is not None) + (size,)
+    elif high is not None:
+        args = ((low,) if low is not None else ()) + (high,) + args
+    lo, hi, size = _randint_args(args)
+    if lo >= hi:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={lo} >= to={hi}")
+    g = _gen(generator)
+    dt = dtype or (out._dtype if out is not None else D.int64)
+    return _new(size, dt, device, requires_grad, out, "randint", lambda n, d: g.randint(n, lo, hi, d.np))
+
+
+@export
+def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False,
+                 memory_format=None, generator=None):
+    """Mirrors `torch.randint_like`."""
+    if high is None:
+        low, high = 0, low
+    g = _gen(generator)
+    lo, hi = int(low), int(high)
+    return _new(None, dtype or input._dtype, device, requires_grad, None, "randint_like",
+                lambda n, d: g.randint(n, lo, hi, d.np), layout_like=input)
+
+
+@export
+def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
+             requires_grad=False):
+    """Mirrors `torch.randperm` (int64 by default)."""
+    if n < 0:
+        raise RuntimeError(f"n must be non-negative, got{n}")
+    g = _gen(generator)
+    dt = dtype or D.int64
+    return _new((n,), dt, device, requires_grad, out, "randperm", lambda k, d: g.randperm(k, d.np))
+
+
+@export
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
+           pin_memory=False, requires_grad=False):
+    """Mirrors `torch.normal`'s four overloads (tensor/float mean and std, or floats with size)."""
+    g = _gen(generator)
+    tm, ts = isinstance(mean, Tensor), isinstance(std, Tensor)
+    if not tm and not ts:
+        if size is None:
+            raise TypeError("normal() received an invalid combination of arguments - got (float, float)")
+        if std < 0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        return _new(size, dtype, device, requires_grad, out, "normal", _normal_draw(g, mean, std))
+    if ts and (std < 0).any().item():
+        raise RuntimeError("normal expects all elements of std >= 0.0")
+    ref = mean if tm else std
+    from ._meta import broadcast_shapes
+    shape = broadcast_shapes(mean.shape if tm else (), std.shape if ts else ())
+    dt = ref._dtype
+    z = wrap(g.normal(int(np.prod(shape)), dt.np, 0.0, 1.0).reshape(shape), dt, CPU)
+    res = z * std + mean
+    if out is not None:
+        return out.resize_(res.shape).copy_(res)
+    return res
+
+
+@export(method=True)
+def bernoulli(input, p=None, *, generator=None, out=None):
+    """Mirrors `torch.bernoulli` (probabilities from `input`, or a scalar `p`)."""
+    g = _gen(generator)
+    a = input._host()
+    if p is None:
+        if (a < 0).any() or (a > 1).any():
+            raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error "
+                               "message be improved?  If so, please report an enhancement request to PyTorch.)")
+        vals = g.bernoulli_tensor(np.ascontiguousarray(a).reshape(-1), input._dtype.np)
+    else:
+        vals = g.bernoulli_scalar(a.size, float(p), input._dtype.np)
+    t = wrap(np.empty(a.shape, input._dtype.np), input._dtype, CPU)
+    _fill(t, vals)
+    t = wrap(move(t._data, CPU, input._device), input._dtype, input._device)
+    if out is not None:
+        return out.resize_(t.shape).copy_(t)
+    return t
+
+
+@export(method=True)
+def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    """Mirrors `torch.multinomial`."""
+    g = _gen(generator)
+    a = input._host()
+    if a.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if not replacement and num_samples > a.shape[-1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    if (a < 0).any():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    rows = a.reshape(-1, a.shape[-1])
+    r = g.multinomial(rows, int(num_samples), bool(replacement))
+    r = r.reshape(a.shape[:-1] + (num_samples,))
+    t = wrap(move(r.astype(np.int64), CPU, input._device), D.int64, input._device)
+    if out is not None:
+        return out.resize_(t.shape).copy_(t)
+    return t
+
+
+@export(method=False)
+def poisson(input, generator=None):
+    """Mirrors `torch.poisson`."""
+    g = _gen(generator)
+    a = input._host()
+    vals = g.poisson(np.ascontiguousarray(a).reshape(-1), input._dtype.np).reshape(a.shape)
+    return wrap(move(vals, CPU, input._device), input._dtype, input._device)
+
+
+# ---- in-place samplers ----------------------------------------------------------------------------
+
+def _inplace(name, t, draw):
+    check_inplace_leaf(t)
+    return _fill(t, draw(t._data.size, t._dtype))
+
+
+def uniform_(self, a=0.0, b=1.0, *, generator=None, **kw):
+    a, b = kw.pop("from", a), kw.pop("to", b)
+    _float_only("check_uniform_bounds", self._dtype)
+    if a > b:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
+    return _inplace("uniform_", self, _uniform_draw(_gen(generator), a, b))
+
+
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    _float_only("normal_kernel_cpu", self._dtype)
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    return _inplace("normal_", self, _normal_draw(_gen(generator), mean, std))
+
+
+def random_(self, from_=None, to=None, *, generator=None, **kw):
+    g = _gen(generator)
+    from_ = kw.pop("from", from_)
+    if from_ is None and to is None:
+        return _inplace("random_", self, lambda n, d: g.random_(n, d.np))
+    if to is None:
+        from_, to = 0, from_
+    return _inplace("random_", self, lambda n, d: g.randint(n, int(from_), int(to), d.np))
+
+
+def _sampler(method):
+    def inplace(self, *args, generator=None, **kwargs):
+        g = _gen(generator)
+        _float_only(method + "_cpu", self._dtype)
+        return _inplace(method + "_", self, lambda n, d: getattr(g, method)(n, d.np, *args, **kwargs))
+    inplace.__name__ = method + "_"
+    return inplace
+
+
+def bernoulli_(self, p=0.5, *, generator=None):
+    g = _gen(generator)
+    if isinstance(p, Tensor):
+        probs = np.broadcast_to(p._host(), self._data.shape)
+        order = _memory_order_fill(self._data.shape, self._strides(), np.arange(self._data.size))
+        flat = np.empty(self._data.size, probs.dtype)
+        flat[order.reshape(-1)] = probs.reshape(-1)
+        return _inplace("bernoulli_", self, lambda n, d: g.bernoulli_tensor(flat, d.np))
+    return _inplace("bernoulli_", self, lambda n, d: g.bernoulli_scalar(n, float(p), d.np))
+
+
+Tensor.uniform_ = uniform_
+Tensor.normal_ = normal_
+Tensor.random_ = random_
+Tensor.bernoulli_ = bernoulli_
+Tensor.exponential_ = _sampler("exponential")
+Tensor.geometric_ = _sampler("geometric")
+Tensor.log_normal_ = _sampler("log_normal")
+Tensor.cauchy_ = _sampler("cauchy")
+
+
+# ---- seeding and state -----------------------------------------------------------------------------
+
+def manual_seed(seed):
+    """Mirrors `torch.manual_seed`: seeds the default CPU generator; returns it."""
+    seed = int(seed)
+    _engine().default_generator.manual_seed(seed)
+    from .. import cuda
+    if cuda.is_available():
+        cuda.manual_seed(seed)
+    return default_generator()
+
+
+def seed():
+    return _engine().default_generator.seed()
+
+
+def initial_seed():
+    return _engine().default_generator.initial_seed()
+
+
+def get_rng_state():
+    st = _engine().default_generator.get_state()
+    return wrap(np.asarray(st, dtype=np.uint8).copy(), D.uint8, CPU)
+
+
+def set_rng_state(new_state):
+    if not isinstance(new_state, Tensor) or new_state._dtype is not D.uint8:
+        raise TypeError("expected a torch.ByteTensor, but got " + type(new_state).__name__)
+    _engine().default_generator.set_state(new_state._host())
+
+
+def default_generator():
+    from ..random import Generator
+    return Generator._wrap(_engine().default_generator)
+
+
+FUNCTIONS_EXTRA = {"manual_seed": manual_seed, "seed": seed, "initial_seed": initial_seed,
+                   "get_rng_state": get_rng_state, "set_rng_state": set_rng_state}
