@@ -326,7 +326,7 @@ class Tensor:
     # ---- Python protocol ------------------------------------------------------------------------
     def __repr__(self, *, tensor_contents=None):
         from ._tensor_str import format_tensor
-        return format_tensor(self)
+        return format_tensor(self, tensor_contents=tensor_contents)
 
     def __format__(self, spec):
         if self._data.ndim == 0 and self._device is not META:

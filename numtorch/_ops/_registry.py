@@ -87,6 +87,7 @@ class OpDef:
         self.scalar_node_cls = None       # node when the last operand is a Python number, if torch differs
         self.saves = ()
         self.fast = frozenset()           # dtypes for which same-dtype inputs compute directly
+        self.fast_path = None
         self.fn = None
 
     def derivative(op, node=None, scalar_node=None, **formulas):  # noqa: N805 - `self` is a formula key
@@ -376,6 +377,7 @@ def pointwise(promote=DEFAULT, *, name=None, dunder=None, reflected=None, method
             op.fast = frozenset(d for d in D.ALL if d.np is not None and d not in op.reject
                                 and promote(d) == (d, d if promote is not ALWAYS_BOOL else D.bool_)
                                 and not (promote is ALWAYS_BOOL and d in (D.float16, D.bfloat16)))
+        op.fast_path = _fast_path(op) if fast else None
         op.fn = _make_function(op, out)
         FUNCTIONS[opname] = op.fn
         OPS[opname] = op
@@ -424,10 +426,76 @@ def _bind(op, args, kw):
 _MISSING = object()
 
 
+def _fast_path(op):
+    """The lean path shared by every variant: plain CPU tensors of one dtype (or a tensor and a Python
+    number) compute with one kernel call and one wrap. Returns None when the general path must run."""
+    kernel = op.kernel
+    fast = op.fast
+    if len(op.operands) == 1:
+        def run(a):
+            dt = a._dtype
+            if dt in fast and a._device is CPU:
+                r = kernel(np, a._data)
+                if type(r) is not _ndarray:
+                    r = _asarray(r)
+                if r.dtype is dt.np:
+                    t = wrap(r, dt, CPU)
+                    if a._rg and _state.enabled and op.node_cls is not None:
+                        _record(op, (a,), {}, t)
+                    return t
+            return None
+        return run
+
+    def run2(a, b):
+        dt = a._dtype
+        if dt not in fast or a._device is not CPU:
+            return None
+        tb = type(b)
+        if tb is Tensor:
+            if dt is not b._dtype or b._device is not CPU:
+                return None
+            try:
+                r = kernel(np, a._data, b._data)
+            except ValueError:
+                _broadcast_error((a, b))
+                raise
+            rg = a._rg or b._rg
+        elif tb in _SCALARS and (dt._category >= 2 or tb is not float):
+            try:
+                r = kernel(np, a._data, b)
+            except OverflowError:
+                return None
+            rg = a._rg
+        else:
+            return None
+        if type(r) is not _ndarray:
+            r = _asarray(r)
+        rdt = r.dtype
+        if rdt is dt.np:
+            t = wrap(r, dt, CPU)
+        elif rdt is _NP_BOOL:
+            t = wrap(r, D.bool_, CPU)
+        else:
+            return None
+        if rg and _state.enabled and op.node_cls is not None:
+            _record(op, (a, b), {}, t)
+        return t
+    return run2
+
+
+_NP_BOOL = np.dtype(bool)
+
+
 def _make_function(op, with_out):
+    fast = op.fast_path
+
     def fn(*args, out=None, **kw):
         if kw:
             args, kw = _bind(op, args, kw)
+        elif out is None and fast is not None and len(args) == len(op.operands) and isinstance(args[0], Tensor):
+            r = fast(*args)
+            if r is not None:
+                return r
         if out is not None:
             if not with_out:
                 raise TypeError(f"{op.name}() got an unexpected keyword argument 'out'")
@@ -439,20 +507,57 @@ def _make_function(op, with_out):
 
 
 def _make_method(op):
+    fast = op.fast_path
+    n = len(op.operands) - 1
+
     def method(self, *args, **kw):
         if kw:
             args, kw = _bind(op, (self,) + args, kw)
             return _call(op, args, kw)
+        if fast is not None and len(args) == n:
+            r = fast(self, *args)
+            if r is not None:
+                return r
         return _call(op, (self,) + args, kw)
     method.__name__ = op.name
     return method
 
 
 def _make_inplace(op):
+    kernel = op.kernel
+    fast = op.fast
+    binary = len(op.operands) == 2
+    unary = len(op.operands) == 1
+
     def method(self, *args, **kw):
         if kw:
             args, kw = _bind(op, (self,) + args, kw)
             return _inplace(op, args[0], args[1:], kw)
+        # fast path: no autograd, same dtype, CPU, result already of self's shape
+        dt = self._dtype
+        if not self._rg and dt in fast and self._device is CPU and ((unary and not args) or (binary and len(args) == 1)):
+            a = self._data
+            if unary:
+                r = kernel(np, a)
+            else:
+                b = args[0]
+                tb = type(b)
+                if tb is Tensor and b._dtype is dt and b._device is CPU and not b._rg:
+                    b = b._data
+                elif not (tb in _SCALARS and (dt._category >= 2 or tb is not float)):
+                    return _inplace(op, self, args, kw)
+                try:
+                    r = kernel(np, a, b)
+                except (ValueError, OverflowError):
+                    return _inplace(op, self, args, kw)
+            if getattr(r, "shape", None) == a.shape and r.dtype is a.dtype and 0 not in a.strides:
+                np.copyto(a, r)
+                vc = self._vc
+                if vc is None:
+                    self._vc = [1]
+                else:
+                    vc[0] += 1
+                return self
         return _inplace(op, self, args, kw)
     method.__name__ = op.name + "_"
     return method
@@ -462,50 +567,32 @@ _SCALARS = (int, float, bool)
 
 
 def _make_dunders(op, dunder, reflected):
-    kernel = op.kernel
-    fast = op.fast
-    node_out = op
+    fast = op.fast_path
+    if len(op.operands) == 1:
+        def unary(a):
+            r = fast(a)
+            return r if r is not None else _call(op, (a,), {})
+        unary.__name__ = f"__{dunder}__"
+        _attach(f"__{dunder}__", unary)
+        return
 
     def forward(a, b):
-        tb = type(b)
-        if tb is Tensor:
-            dt = a._dtype
-            if dt is b._dtype and dt in fast and a._device is CPU and b._device is CPU:
-                try:
-                    r = kernel(np, a._data, b._data)
-                except ValueError:
-                    _broadcast_error((a, b))
-                    raise
-                if type(r) is not _ndarray:
-                    r = _asarray(r)
-                t = wrap(r, dt if r.dtype is dt.np else D._FROM_NP[r.dtype], CPU)
-                if (a._rg or b._rg) and _state.enabled and node_out.node_cls is not None:
-                    _record(node_out, (a, b), {}, t)
-                return t
-        elif tb in _SCALARS:
-            dt = a._dtype
-            if dt in fast and a._device is CPU and (dt._category >= 2 or tb is not float):
-                try:
-                    r = kernel(np, a._data, b)
-                except OverflowError:
-                    return _call(op, (a, b), {})
-                if type(r) is not _ndarray:
-                    r = _asarray(r)
-                if r.dtype is dt.np or r.dtype is np.dtype(bool):
-                    t = wrap(r, dt if r.dtype is dt.np else D.bool_, CPU)
-                    if a._rg and _state.enabled and node_out.node_cls is not None:
-                        _record(node_out, (a, b), {}, t)
-                    return t
-        elif not isinstance(b, (Tensor, int, float, complex, np.number, np.bool_)):
+        r = fast(a, b)
+        if r is not None:
+            return r
+        if not isinstance(b, (Tensor, int, float, complex, np.number, np.bool_)):
             return NotImplemented
         return _call(op, (a, b), {})
 
     forward.__name__ = f"__{dunder}__"
     _attach(f"__{dunder}__", forward)
+    inplace = getattr(Tensor, op.name + "_", None)
 
     def iop(a, b):
         if not isinstance(b, (Tensor, int, float, complex, bool, np.number, np.bool_)):
             return NotImplemented
+        if inplace is not None:
+            return inplace(a, b)
         return _inplace(op, a, (b,), {})
     iop.__name__ = f"__i{dunder}__"
     _attach(f"__i{dunder}__", iop)
@@ -519,10 +606,18 @@ def _make_dunders(op, dunder, reflected):
                 b = as_tensor(b)
             if reflected is not None:
                 return reflected(a, b)
+            if type(b) in _SCALARS and op.name in _COMMUTATIVE:
+                r = fast(a, b)
+                if r is not None:
+                    return r
             from .creation import scalar_tensor_like
             return _call(op, (scalar_tensor_like(b, a), a), {})
         rop.__name__ = f"__r{dunder}__"
         _attach(f"__r{dunder}__", rop)
+
+
+# `scalar op tensor` equals `tensor op scalar` for these (also in dtype), so __r*__ may take the fast path
+_COMMUTATIVE = frozenset(("add", "mul", "bitwise_and", "bitwise_or", "bitwise_xor", "eq", "ne"))
 
 
 def export(fn=None, *, name=None, method=False, function=True, aliases=(), method_aliases=()):

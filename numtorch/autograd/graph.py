@@ -282,7 +282,10 @@ class FormulaNode(Node):
         return out
 
     def release(self):
-        self._saved = None
+        # only saved tensors are freed: a node that saved sizes or scalars (sum) can run again, as in torch
+        saved = self._saved
+        if saved and any(type(v) is SavedTensor for v in saved.values()):
+            self._saved = None
 
     def __getattr__(self, name):
         # torch exposes saved values as node._saved_self, _saved_other, ...
