@@ -70,7 +70,7 @@ class Tensor:
     def size(self, dim=None):
         if dim is None:
             return Size(self._data.shape)
-        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+        return self._data.shape[_wrap_dim(dim, self._data.ndim, True)]
 
     @property
     def dtype(self):
@@ -98,11 +98,17 @@ class Tensor:
         st = self._strides()
         if dim is None:
             return st
-        return st[_wrap_dim(dim, self._data.ndim)]
+        return st[_wrap_dim(dim, self._data.ndim, True)]
 
     def _strides(self):
         a = self._data
         isz = a.itemsize
+        if a.size == 0 and not any(a.strides):  # NumPy zeroes the strides of empty arrays; torch does not
+            out, n = [], 1
+            for m in reversed(a.shape):
+                out.append(n)
+                n *= max(m, 1)
+            return tuple(reversed(out))
         return tuple(s // isz for s in a.strides)
 
     def storage_offset(self):
@@ -204,6 +210,8 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag):
+        if flag and self._grad_fn is None and self._dtype._category < 2:
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad=True):
@@ -215,13 +223,17 @@ class Tensor:
                     "var_no_grad = var.detach().")
             return self
         if requires_grad and not (self._dtype.is_floating_point or self._dtype.is_complex):
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._rg = bool(requires_grad)
         return self
 
     @property
     def grad_fn(self):
-        return self._grad_fn
+        fn = self._grad_fn
+        if fn is not None and self._base is not None and self._vc[0] != getattr(self, "_vv", 0):
+            from .autograd.views import refresh_view
+            fn = refresh_view(self)  # the base changed in place since this view's history was recorded
+        return fn
 
     @property
     def is_leaf(self):
@@ -358,6 +370,8 @@ class Tensor:
             if what == "bool":
                 raise RuntimeError(f"Boolean value of Tensor with {'no values' if n == 0 else 'more than one value'}"
                                    " is ambiguous")
+            if what != "item":
+                raise ValueError("only one element tensors can be converted to Python scalars")
             raise RuntimeError(f"a Tensor with {n} elements cannot be converted to Scalar")
         if self._device is META:
             raise RuntimeError("Tensor.item() cannot be called on meta tensors")
@@ -375,12 +389,26 @@ class Tensor:
 
     def __float__(self):
         self._scalar_check("float")
-        return float(self._host().reshape(()).item())
+        v = self._host().reshape(()).item()
+        if isinstance(v, complex):
+            if v.imag:
+                raise RuntimeError("value cannot be converted to type double without overflow")
+            v = v.real
+        return float(v)
 
     def __int__(self):
         self._scalar_check("int")
         v = self._host().reshape(()).item()
-        return int(v.real) if isinstance(v, complex) else int(v)
+        if isinstance(v, complex):
+            if v.imag:
+                raise RuntimeError("value cannot be converted to type int64_t without overflow")
+            v = v.real
+        return int(v)
+
+    def __pos__(self):
+        if self._dtype is D.bool_:
+            raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+        return self
 
     def __complex__(self):
         self._scalar_check("complex")
@@ -408,6 +436,8 @@ class Tensor:
         return to_host(self)
 
     def numpy(self, *, force=False):
+        if self._dtype is D.bfloat16 or self._dtype is D.complex32:  # NumPy has no such dtype (for torch)
+            raise TypeError(f"Got unsupported ScalarType {'BFloat16' if self._dtype is D.bfloat16 else 'ComplexHalf'}")
         if force:
             return self.detach().cpu().resolve_conj()._host()
         if self._device is not CPU:
@@ -535,6 +565,8 @@ class Tensor:
         raise RuntimeError("numtorch tensors unpickle through numtorch._serialization")
 
 
+Tensor.__module__ = "numtorch"  # prints as <class 'numtorch.Tensor'>, as torch's does as torch.Tensor
+
 _CORE_FIELDS = frozenset(("_data", "_dtype", "_device", "_st", "_vc", "_rg", "_grad_fn", "_grad", "_base",
                           "_output_nr", "_hooks", "_retains_grad", "_accum", "_post_accumulate_hooks"))
 _contiguous_format = None  # set by numtorch/_memory_format.py
@@ -553,10 +585,13 @@ def _c_contiguous(shape, strides):
     return True
 
 
-def _wrap_dim(dim, ndim):
-    """torch's dim wrapping with its IndexError text (a 0-dim tensor accepts -1 and 0)."""
+def _wrap_dim(dim, ndim, scalar_error=False):
+    """torch's dim wrapping with its IndexError text (a 0-dim tensor accepts -1 and 0 unless
+    `scalar_error`: `size(dim)`/`stride(dim)` reject every dim of a 0-dim tensor)."""
     if type(dim) is not int:
         dim = _index_of(dim)
+    if scalar_error and ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     n = ndim if ndim > 0 else 1
     if dim < -n or dim >= n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")

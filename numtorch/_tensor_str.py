@@ -93,18 +93,18 @@ class _Formatter:
             lo, hi = values.min().item(), values.max().item()
             self.max_width = max(1, len(str(lo)), len(str(hi)))
             return
-        vals = values[np.isfinite(values) & (values != 0)]
-        if vals.size == 0:  # only zeros, nan, inf: integer notation, width 1
+        # Python floats, not NumPy temporaries: see Note [printing allocates no small NumPy blocks]
+        items = [v for v in values.tolist() if v != 0 and math.isfinite(v)]
+        if not items:  # only zeros, nan, inf: integer notation, width 1
             return
-        mags = np.abs(vals)
-        lo, hi = float(mags.min()), float(mags.max())
-        self.int_mode = bool(np.all(vals == np.ceil(vals)))
+        mags = [abs(v) for v in items]
+        lo, hi = min(mags), max(mags)
+        self.int_mode = all(v == math.ceil(v) for v in items)
         if PRINT_OPTS.sci_mode is None:
             self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4
         else:
             self.sci_mode = PRINT_OPTS.sci_mode
         p = PRINT_OPTS.precision
-        items = vals.tolist()
         if self.sci_mode:
             self.max_width = max(self.max_width, max(len(f"{v:.{p}e}") for v in items))
         elif self.int_mode:  # the "." that marks a floating tensor takes a column
@@ -203,13 +203,29 @@ def _tensor_str(self, indent):
 
     dt = self.dtype
     if dt.is_complex:
-        arr = arr.astype(np.complex128)
+        arr = _widen(arr, np.complex128)
         flat = arr.reshape(-1)
         return _tensor_str_with_formatter(arr, cut, indent, _Formatter(flat.real, True),
                                           _Formatter(flat.imag, True))
     if dt.is_floating_point:
-        arr = arr.astype(np.float64)
+        arr = _widen(arr, np.float64)
     return _tensor_str_with_formatter(arr, cut, indent, _Formatter(arr.reshape(-1), dt.is_floating_point))
+
+
+# Note [printing allocates no small NumPy blocks]: NumPy keeps freed data blocks under 1 KiB and hands
+# them to the next array of that size, so `print(t); np.empty(...)` shows whatever printing last freed.
+# torch's printing touches no NumPy memory, and scripts (the seed tutorial among them) print np.empty
+# after a tensor, so printing widens into blocks of at least 1 KiB, which NumPy never caches.
+_NO_CACHE_BYTES = 1024
+
+
+def _widen(arr, dtype):
+    """`arr` as `dtype` in a scratch block too large for NumPy's small-block cache."""
+    dtype = np.dtype(dtype)
+    n = arr.size
+    buf = np.empty(max(n, _NO_CACHE_BYTES // dtype.itemsize + 1), dtype)[:n].reshape(arr.shape)
+    buf[...] = arr
+    return buf
 
 
 def _add_suffixes(tensor_str, suffixes, indent, force_newline):

@@ -1,6 +1,15 @@
-"""Reductions: sum, mean, prod, std/var, max/min, and their dim/keepdim/dtype handling."""
+"""Reductions (sum, mean, prod, std/var, max/min, amax, arg*, all/any, norm, logsumexp, median, mode,
+quantile, ...) and cumulative ops (cumsum, cumprod, cummax, cummin, logcumsumexp, diff).
+
+Note [index gradients]: ops that select elements (max/min along a dim, median, mode, sort, topk, cummax, ...)
+send their values' gradient back through the selected indices with `_scatter_add_along`, a private
+differentiable op whose derivative is `_gather_along` (and vice versa), so double backward works without
+the public scatter/gather.
+"""
 from __future__ import annotations
 
+import builtins as _b
+import math
 import warnings
 
 import numpy as np
@@ -8,27 +17,46 @@ import numpy as np
 from .. import _dtype as D
 from .._backends import meta_empty, xp_for
 from .._device import CPU, META
-from .._tensor import wrap
+from .._tensor import Tensor, wrap
 from ..return_types import structseq
 from . import _promotion as P
-from ._meta import reduced_shape, wrap_dims, wrap_dim
-from ._registry import export, node, record, recording, write_out
+from ._meta import reduced_shape, wrap_dim, wrap_dims
+from ._registry import FUNCTIONS, export, node, record, recording, write_out
+
+
+def _contig(a):
+    """A C-contiguous copy-if-needed that keeps 0-dim arrays 0-dim (np.ascontiguousarray makes them 1-d)."""
+    return np.ascontiguousarray(a) if a.ndim else np.array(a)
+
+
+def _xp(t):
+    return np if t._device is CPU else xp_for(t._device)
+
+
+def _is_full(dim):
+    return dim is None or (isinstance(dim, (list, tuple)) and len(dim) == 0)
+
+
+def _numel(shape, dims):
+    n = 1
+    for d in dims:
+        n *= shape[d] if len(shape) else 1
+    return n
+
+
+def _unsq(t, dims):
+    for d in dims:
+        t = t.unsqueeze(d)
+    return t
+
+
+def _restore(grad, dims, keepdim, ndim):
+    """`grad` of a reduction over `dims` with the reduced dims put back as size 1."""
+    return grad if keepdim or not ndim else _unsq(grad, dims)
 
 
 def _expand_back(grad, self_sizes, dims, keepdim):
-    """Broadcast a reduction's gradient back over the reduced dims."""
-    if not keepdim and len(self_sizes):
-        for d in dims:
-            grad = grad.unsqueeze(d)
-    return grad.expand(self_sizes)
-
-
-SumBackward0 = node("SumBackward0", self=lambda grad, self_sizes: grad.expand(self_sizes))
-SumBackward1 = node("SumBackward1", self=lambda grad, self_sizes, dims, keepdim:
-                    _expand_back(grad, self_sizes, dims, keepdim))
-MeanBackward0 = node("MeanBackward0", self=lambda grad, self_sizes, n: grad.expand(self_sizes) / n)
-MeanBackward1 = node("MeanBackward1", self=lambda grad, self_sizes, dims, keepdim, n:
-                     _expand_back(grad, self_sizes, dims, keepdim) / n)
+    return _restore(grad, dims, keepdim, len(self_sizes)).expand(self_sizes)
 
 
 def _run(input, fn, dims, keepdim, out_dt, cd=None):
@@ -37,10 +65,11 @@ def _run(input, fn, dims, keepdim, out_dt, cd=None):
     shape = reduced_shape(a.shape, dims, keepdim)
     if input._device is META:
         return meta_empty(shape, out_dt.np)
-    xp = np if input._device is CPU else xp_for(input._device)
+    xp = _xp(input)
     if cd is not None and cd is not input._dtype:
         a = a.astype(cd.np)
-    r = fn(xp, a, dims, keepdim)
+    with np.errstate(all="ignore"):
+        r = fn(xp, a, dims if a.ndim else (), keepdim)
     if type(r) is not np.ndarray and input._device is CPU:
         r = np.asarray(r)
     if r.dtype != out_dt.np:
@@ -48,47 +77,191 @@ def _run(input, fn, dims, keepdim, out_dt, cd=None):
     return r
 
 
-def _sum_dtype(input, dtype):
+def _result(name, input, r, odt, out):
+    if out is not None:
+        return write_out(name, out, r, odt, (input,))
+    return wrap(r, odt, input._device)
+
+
+_CPP = {"float64": "double", "float32": "float", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+        "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+        "uint8": "unsigned char",
+        "bool": "bool", "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
+
+
+def _check_out_dtype(out, dt):
+    """torch's exact-dtype check for out= of ops without type promotion on the output."""
+    if out is not None and isinstance(out, Tensor) and out._dtype is not dt:
+        raise RuntimeError(f"Expected out tensor to have dtype {_CPP.get(dt.np.name, dt.np.name)}, but got "
+                           f"{_CPP.get(out._dtype.np.name, out._dtype.np.name)} instead")
+
+
+def _out_tuple(name, out, arrays, dtypes, inputs):
+    for o, d in zip(out, dtypes):
+        _check_out_dtype(o, d)
+    cls = structseq(name, ("values", "indices"))
+    return cls(tuple(write_out(name, o, a, d, inputs) for o, a, d in zip(out, arrays, dtypes)))
+
+
+# ---- private differentiable scatter-add / gather along a dim (Note [index gradients]) --------------
+
+def _full_index(idx, dim):
+    ix = list(np.indices(idx.shape, sparse=True))
+    ix[dim] = idx
+    return tuple(ix)
+
+
+def _scatter_add_along(src, shape, dim, idx):
+    """zeros(shape) with `src` added at positions `idx` (numpy int array, src's shape) along `dim`."""
+    if not len(shape):
+        return src.reshape(())
+    xp = _xp(src)
+    out = xp.zeros(shape, dtype=src._dtype.np)
+    xp.add.at(out, _full_index(idx, dim), src._data.reshape(idx.shape))
+    t = wrap(out, src._dtype, src._device)
+    if recording(src):
+        record(_ScatterAddBackward, (src,), t, {"dim": dim, "idx": idx})
+    return t
+
+
+def _gather_along(x, dim, idx):
+    if not x.ndim:
+        return x.reshape(idx.shape)
+    t = wrap(_contig(x._data[_full_index(idx, dim)]), x._dtype, x._device)
+    if recording(x):
+        record(_GatherBackward, (x,), t, {"dim": dim, "idx": idx, "self_sizes": x._data.shape})
+    return t
+
+
+_ScatterAddBackward = node("ScatterAddBackward0", src=lambda grad, dim, idx: _gather_along(grad, dim, idx))
+_GatherBackward = node("GatherBackward0", self=lambda grad, self_sizes, dim, idx:
+                       _scatter_add_along(grad, self_sizes, dim, idx))
+
+
+def _values_node(name):
+    """Node of an op returning (values, indices): the values' grad goes back through the indices."""
+    return node(name, n_outputs=2, self=lambda grad, self_sizes, dim, idx:
+                _scatter_add_along(grad.reshape(idx.shape), self_sizes, dim, idx))
+
+
+def _even_grad(grad, self, result, dims, keepdim):
+    """Gradient of a selecting full/multi-dim reduction: split evenly among the tied elements."""
+    r = _restore(result, dims, keepdim, self.ndim)
+    mask = self == r
+    return _restore(grad, dims, keepdim, self.ndim) * mask / mask.sum(dims, keepdim=True)
+
+
+def _values_indices(name, input, vals, idx, dim, keepdim, node_cls, out):
+    """Wrap (values, indices) arrays computed with keepdim=True along `dim`; record; out=."""
+    a = input._data
+    shape = (vals.shape if keepdim else reduced_shape(vals.shape, (dim,), False)) if a.ndim else ()
+    v, i = vals.reshape(shape), idx.astype(np.int64).reshape(shape)
+    if out is not None:
+        return _out_tuple(name, out, (v, i), (input._dtype, D.int64), (input,))
+    vt = wrap(_contig(v), input._dtype, input._device)
+    it = wrap(_contig(i), D.int64, input._device)
+    if recording(input) and node_cls is not None:
+        record(node_cls, (input,), (vt, None), {"self_sizes": a.shape, "dim": dim, "idx": idx.reshape(
+            idx.shape if a.ndim else ())})
+    return structseq(name, ("values", "indices"))((vt, it))
+
+
+def _along(input, dim):
+    """(array with >= 1 dim, wrapped dim) for ops along one dim (a 0-dim tensor acts as shape [1])."""
+    a = input._data
+    d = wrap_dim(dim, a.ndim)
+    return (a if a.ndim else a.reshape(1)), d
+
+
+def _check_nonempty(name, a, d):
+    if a.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
+# ---- sum / nansum / mean / nanmean ----------------------------------------------------------------
+
+SumBackward0 = node("SumBackward0", self=lambda grad, self_sizes: grad.expand(self_sizes))
+SumBackward1 = node("SumBackward1", self=_expand_back)
+MeanBackward0 = node("MeanBackward0", self=lambda grad, self_sizes, n: grad.expand(self_sizes) / n)
+MeanBackward1 = node("MeanBackward1", self=lambda grad, self_sizes, dims, keepdim, n:
+                     _expand_back(grad, self_sizes, dims, keepdim) / n)
+NansumBackward0 = node("NansumBackward0", self=lambda grad, self, dims, keepdim:
+                       _expand_back(grad, self.shape, dims, keepdim) * (self == self))
+NanmeanBackward0 = node("DivBackward0", self=lambda grad, self, dims, keepdim, count:
+                        _expand_back(grad, self.shape, dims, keepdim) * (self == self) / count)
+
+
+def _sum_dtype(input, dtype, out=None):
+    """Accumulation/result dtype: dtype=, else out='s dtype (torch casts the input to it), else the input's
+    with integers widened to int64."""
     if dtype is not None:
+        _check_out_dtype(out, dtype)
         return dtype
+    if out is not None:
+        return out._dtype
     d = input._dtype
     return D.int64 if d._category <= 1 else d
+
+
+def _sum_like(name, input, dim, keepdim, dtype, out, nan):
+    odt = _sum_dtype(input, dtype, out)
+    full = _is_full(dim)
+    dims = wrap_dims(None if full else dim, input._data.ndim)
+    cd = P.computation_dtype(odt)
+    f = np.nansum if nan and odt._category >= 2 else np.sum
+
+    def k(xp, a, ax, kd):
+        return (xp.nansum if f is np.nansum else xp.sum)(a, axis=ax, keepdims=kd, dtype=cd.np)
+    r = _run(input, k, dims, keepdim, odt, cd)
+    if out is not None:
+        return write_out(name, out, r, odt, (input,))
+    t = wrap(r, odt, input._device)
+    if recording(input):
+        if nan:
+            record(NansumBackward0, (input,), t, {"self": input, "dims": dims, "keepdim": keepdim})
+        elif dim is None and not keepdim:
+            record(SumBackward0, (input,), t, {"self_sizes": input._data.shape})
+        else:
+            record(SumBackward1, (input,), t, {"self_sizes": input._data.shape, "dims": dims,
+                                               "keepdim": keepdim})
+    return t
 
 
 @export(method=True)
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Mirrors `torch.sum`: integers and bools sum to int64; float16/bfloat16 accumulate in float32."""
-    odt = _sum_dtype(input, dtype)
-    full = dim is None or (isinstance(dim, (list, tuple)) and len(dim) == 0)
+    return _sum_like("sum", input, dim, keepdim, dtype, out, False)
+
+
+@export(method=True)
+def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """Mirrors `torch.nansum`: NaNs count as zero."""
+    if input._dtype.is_complex:
+        raise RuntimeError("nansum does not support complex inputs")
+    return _sum_like("nansum", input, dim, keepdim, dtype, out, True)
+
+
+def _mean_setup(name, input, dim, dtype):
+    odt = dtype or input._dtype
+    if odt._category < 2:
+        if name == "nanmean":
+            raise RuntimeError("nanmean(): expected input to have floating point or complex dtype but "
+                               f"got {P.torch_name(odt)}")
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating "
+                           f"point or complex dtype. Got: {P.torch_name(odt)}")
+    full = _is_full(dim)
     dims = wrap_dims(None if full else dim, input._data.ndim)
-    cd = P.computation_dtype(odt)
-    r = _run(input, lambda xp, a, ax, kd: xp.sum(a, axis=ax, keepdims=kd, dtype=cd.np), dims, keepdim, odt, cd)
-    if out is not None:
-        return write_out("sum", out, r, odt, (input,))
-    t = wrap(r, odt, input._device)
-    if recording(input):
-        if dim is None and not keepdim:
-            record(SumBackward0, (input,), t, {"self_sizes": input._data.shape})
-        else:
-            record(SumBackward1, (input,), t, {"self_sizes": input._data.shape, "dims": dims, "keepdim": keepdim})
-    return t
+    return odt, full, dims, P.computation_dtype(odt)
 
 
 @export(method=True)
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Mirrors `torch.mean` (floating and complex inputs only, unless dtype= is given)."""
-    odt = dtype or input._dtype
-    if odt._category < 2:
-        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
-                           f"complex dtype. Got: {P.torch_name(odt)}")
-    full = dim is None or (isinstance(dim, (list, tuple)) and len(dim) == 0)
-    dims = wrap_dims(None if full else dim, input._data.ndim)
-    cd = P.computation_dtype(odt)
+    odt, full, dims, cd = _mean_setup("mean", input, dim, dtype)
     a = input._data
-    n = 1
-    for d in dims:
-        n *= a.shape[d] if a.ndim else 1
-    r = _run(input, lambda xp, x, ax, kd: xp.mean(x, axis=ax, keepdims=kd, dtype=cd.np), dims, keepdim, odt, cd)
+    n = _numel(a.shape, dims)
+    r = _run(input, lambda xp, x, ax, kd: xp.mean(x, axis=ax, keepdims=kd, dtype=cd.np), dims, keepdim, odt,
+             cd)
     if out is not None:
         return write_out("mean", out, r, odt, (input,))
     t = wrap(r, odt, input._device)
@@ -96,9 +269,33 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
         if dim is None and not keepdim:
             record(MeanBackward0, (input,), t, {"self_sizes": a.shape, "n": n})
         else:
-            record(MeanBackward1, (input,), t, {"self_sizes": a.shape, "dims": dims, "keepdim": keepdim, "n": n})
+            record(MeanBackward1, (input,), t, {"self_sizes": a.shape, "dims": dims, "keepdim": keepdim,
+                                                "n": n})
     return t
 
+
+@export(method=True)
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """Mirrors `torch.nanmean`: the mean of the non-NaN elements."""
+    odt, full, dims, cd = _mean_setup("nanmean", input, dim, dtype)
+
+    def k(xp, x, ax, kd):
+        keep = ~xp.isnan(x)
+        total = xp.sum(xp.where(keep, x, 0), axis=ax, keepdims=kd, dtype=cd.np)
+        return total / xp.sum(keep, axis=ax, keepdims=kd)
+    r = _run(input, k, dims, keepdim, odt, cd)
+    if out is not None:
+        return write_out("nanmean", out, r, odt, (input,))
+    t = wrap(r, odt, input._device)
+    if recording(input):
+        count = np.sum(~np.isnan(input._host()), axis=dims, keepdims=True)
+        count = wrap(count, D.int64, input._device)
+        record(NanmeanBackward0, (input,), t, {"self": input, "dims": dims, "keepdim": keepdim,
+                                               "count": count})
+    return t
+
+
+# ---- std / var ------------------------------------------------------------------------------------
 
 def _correction(unbiased, correction):
     if correction is not None:
@@ -108,30 +305,15 @@ def _correction(unbiased, correction):
     return 1 if unbiased else 0
 
 
-def _var_args(dim, unbiased, correction):
-    """torch's std/var overloads: std(dim, unbiased, keepdim) and std(unbiased) and std(dim, correction=)."""
-    if isinstance(dim, bool):
-        return None, dim, correction
-    return dim, unbiased, correction
-
-
 def _std_grad(grad, self, result, dims, keepdim, correction, n):
-    mean_ = self.mean(dims, keepdim=True)
-    g = grad if keepdim or not dims else _unsq(grad, dims)
-    r = result if keepdim or not dims else _unsq(result, dims)
-    return g * (self - mean_) / (r * max(n - correction, 0))
+    g = _restore(grad, dims, keepdim, self.ndim)
+    r = _restore(result, dims, keepdim, self.ndim)
+    return g * (self - self.mean(dims, keepdim=True)) / (r * _b.max(n - correction, 0))
 
 
 def _var_grad(grad, self, dims, keepdim, correction, n):
-    mean_ = self.mean(dims, keepdim=True)
-    g = grad if keepdim or not dims else _unsq(grad, dims)
-    return g * 2 * (self - mean_) / max(n - correction, 0)
-
-
-def _unsq(t, dims):
-    for d in dims:
-        t = t.unsqueeze(d)
-    return t
+    g = _restore(grad, dims, keepdim, self.ndim)
+    return g * 2 * (self - self.mean(dims, keepdim=True)) / _b.max(n - correction, 0)
 
 
 StdBackward0 = node("StdBackward0", self=_std_grad)
@@ -139,17 +321,14 @@ VarBackward0 = node("VarBackward0", self=_var_grad)
 
 
 def _moment(name, input, dim, unbiased, keepdim, correction, out, root):
-    dim, unbiased, correction = _var_args(dim, unbiased, correction)
+    if isinstance(dim, bool):  # std(unbiased) overload
+        dim, unbiased = None, dim
     c = _correction(unbiased, correction)
-    if input._dtype._category < 2:
-        raise RuntimeError(f"{name}(): input dtype should be either floating point or complex dtypes. Got "
-                           f"{P.torch_name(input._dtype)} instead.")
-    full = dim is None or (isinstance(dim, (list, tuple)) and len(dim) == 0)
+    _moment_dtype("std and var", input)
+    full = _is_full(dim)
     dims = wrap_dims(None if full else dim, input._data.ndim)
     a = input._data
-    n = 1
-    for d in dims:
-        n *= a.shape[d] if a.ndim else 1
+    n = _numel(a.shape, dims)
     odt = input._dtype.to_real()
     cd = P.computation_dtype(input._dtype)
     if n - c <= 0:
@@ -157,17 +336,15 @@ def _moment(name, input, dim, unbiased, keepdim, correction, out, root):
                       "reduction factor (input numel divided by output numel).", UserWarning, stacklevel=3)
 
     def k(xp, x, ax, kd):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            v = xp.var(x, axis=ax, keepdims=kd, ddof=0)
-            v = v * n / (n - c) if n - c > 0 else v * np.inf if n else v * np.nan
-            return xp.sqrt(v) if root else v
+        v = xp.var(x, axis=ax, keepdims=kd, ddof=0)
+        v = v * n / (n - c) if n - c > 0 else v * np.inf if n else v * np.nan
+        return xp.sqrt(v) if root else v
     r = _run(input, k, dims, keepdim, odt, cd)
     if out is not None:
         return write_out(name, out, r, odt, (input,))
     t = wrap(r, odt, input._device)
     if recording(input):
-        saved = {"self": input, "dims": dims if not full else tuple(range(a.ndim)), "keepdim": keepdim,
-                 "correction": c, "n": n}
+        saved = {"self": input, "dims": dims, "keepdim": keepdim, "correction": c, "n": n}
         if root:
             saved["result"] = t
         record(StdBackward0 if root else VarBackward0, (input,), t, saved)
@@ -186,23 +363,65 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
     return _moment("var", input, dim, unbiased, keepdim, correction, out, False)
 
 
-def _prod_grad(grad, self, result, dims, keepdim):
-    g = grad if keepdim or dims is None else _unsq(grad, dims)
-    r = result if keepdim or dims is None else _unsq(result, dims)
-    return g * r / self
+def _moment_dtype(name, input):
+    if input._dtype._category < 2:
+        raise RuntimeError(f"{name} only support floating point and complex dtypes")
 
 
-ProdBackward0 = node("ProdBackward0", self=lambda grad, self, result: grad * result / self)
+@export
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Mirrors `torch.std_mean`: a plain tuple (std, mean)."""
+    _moment_dtype("std_mean", input)
+    d = None if isinstance(dim, bool) else dim
+    return (std(input, dim, unbiased, keepdim, correction=correction), mean(input, d, keepdim))
+
+
+@export
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Mirrors `torch.var_mean`: a plain tuple (var, mean)."""
+    _moment_dtype("var_mean", input)
+    d = None if isinstance(dim, bool) else dim
+    return (var(input, dim, unbiased, keepdim, correction=correction), mean(input, d, keepdim))
+
+
+# ---- prod -----------------------------------------------------------------------------------------
+
+def _prod_others(a, axis):
+    """Product of all other elements along `axis` (None: all), without dividing (zero-safe)."""
+    if axis is None:
+        shape, a = a.shape, a.reshape(-1)
+        return _prod_others(a, 0).reshape(shape)
+    a = np.moveaxis(a, axis, -1)
+    ones = np.ones(a.shape[:-1] + (1,), a.dtype)
+    left = np.cumprod(np.concatenate([ones, a[..., :-1]], -1), -1)
+    right = np.cumprod(np.concatenate([ones, a[..., :0:-1]], -1), -1)[..., ::-1]
+    return np.moveaxis(left * right, -1, axis)
+
+
+def _prod_grad(grad, self, result, dim, keepdim):
+    dims = () if dim is None else (dim,)
+    g = _restore(grad, dims, keepdim, self.ndim)
+    if not (self._host() == 0).any():
+        return g * _restore(result, dims, keepdim, self.ndim) / self
+    others = wrap(_prod_others(self._host(), dim), self._dtype, self._device)
+    return g * others
+
+
+ProdBackward0 = node("ProdBackward0", self=lambda grad, self, result:
+                     _prod_grad(grad, self, result, None, False))
 ProdBackward1 = node("ProdBackward1", self=_prod_grad)
 
 
 @export(method=True)
 def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
-    """Mirrors `torch.prod`."""
-    odt = _sum_dtype(input, dtype)
+    """Mirrors `torch.prod` (one dim at most)."""
+    if isinstance(dim, (list, tuple)):
+        raise TypeError("prod(): argument 'dim' must be int, not " + type(dim).__name__)
+    odt = _sum_dtype(input, dtype, out)
     dims = wrap_dims(dim if dim is None else [dim], input._data.ndim)
     cd = P.computation_dtype(odt)
-    r = _run(input, lambda xp, a, ax, kd: xp.prod(a, axis=ax, keepdims=kd, dtype=cd.np), dims, keepdim, odt, cd)
+    r = _run(input, lambda xp, a, ax, kd: xp.prod(a, axis=ax, keepdims=kd, dtype=cd.np), dims, keepdim, odt,
+             cd)
     if out is not None:
         return write_out("prod", out, r, odt, (input,))
     t = wrap(r, odt, input._device)
@@ -210,101 +429,599 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
         if dim is None:
             record(ProdBackward0, (input,), t, {"self": input, "result": t})
         else:
-            record(ProdBackward1, (input,), t, {"self": input, "result": t, "dims": dims, "keepdim": keepdim})
+            record(ProdBackward1, (input,), t, {"self": input, "result": t, "dim": dims[0] if dims else 0,
+                                                 "keepdim": keepdim})
     return t
 
 
-def _even_grad(grad, self, result):
-    mask = self == result
-    return grad * mask / mask.sum()
+# ---- max / min / amax / amin / aminmax / argmax / argmin ------------------------------------------
+
+def _nan_arg(xp, x, axis, kind):
+    """argmax/argmin that pick the first NaN, as torch does (NaN propagates)."""
+    r = (xp.argmax if kind == "max" else xp.argmin)(x, axis=axis, keepdims=True)
+    if x.dtype.kind == "f" or x.dtype.name == "bfloat16":
+        nan = xp.isnan(x)
+        if nan.any():
+            r = xp.where(nan.any(axis=axis, keepdims=True), xp.argmax(nan, axis=axis, keepdims=True), r)
+    return r
 
 
-def _index_grad(grad, self_sizes, dim, indices, keepdim):
-    from .creation import zeros
-    g = zeros(self_sizes, dtype=grad._dtype, device=grad._device)
-    if not keepdim and len(self_sizes):
-        grad = grad.unsqueeze(dim)
-        indices = indices.unsqueeze(dim)
-    return g.scatter(dim, indices, grad)
+def _nan_reduce(xp, x, axis, keepdims, kind):
+    return (xp.max if kind == "max" else xp.min)(x, axis=axis, keepdims=keepdims)
 
 
-MaxBackward1 = node("MaxBackward1", self=_even_grad)
-MinBackward1 = node("MinBackward1", self=_even_grad)
-MaxBackward0 = node("MaxBackward0", n_outputs=2, self=_index_grad)
-MinBackward0 = node("MinBackward0", n_outputs=2, self=_index_grad)
+def _no_complex(name, input):
+    if input._dtype.is_complex:
+        raise RuntimeError(f"{name}(): does not support complex input" if name in ("max", "min") else
+                           f"{name} does not support complex input")
 
 
-def _extreme(name, input, dim, keepdim, other, out):
-    if other is not None:
-        from . import pointwise_ext  # noqa: F401  (maximum/minimum live with the pointwise family)
-        from ._registry import FUNCTIONS
-        return FUNCTIONS["maximum" if name == "max" else "minimum"](input, other, out=out)
+MaxBackward1 = node("MaxBackward1", self=lambda grad, self, result: _even_grad(grad, self, result,
+                                                                              tuple(range(self.ndim)), False))
+MinBackward1 = node("MinBackward1", self=lambda grad, self, result: _even_grad(grad, self, result,
+                                                                              tuple(range(self.ndim)), False))
+MaxBackward0 = _values_node("MaxBackward0")
+MinBackward0 = _values_node("MinBackward0")
+AmaxBackward0 = node("AmaxBackward0", self=_even_grad)
+AminBackward0 = node("AminBackward0", self=_even_grad)
+
+
+def _extreme(name, input, dim, keepdim, out):
+    _no_complex(name, input)
     a = input._data
     if dim is None:
         if a.size == 0:
             raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                                "Specify the reduction dim with the 'dim' argument.")
-        fn = np.max if name == "max" else np.min
-        if input._dtype.is_complex:
-            raise RuntimeError(f"{name}(): does not support complex input")
-        r = _run(input, lambda xp, x, ax, kd: (xp.max if name == "max" else xp.min)(x), (), False, input._dtype)
-        del fn
+        r = _run(input, lambda xp, x, ax, kd: _nan_reduce(xp, x, None, False, name), (), False, input._dtype)
+        if out is not None:
+            return write_out(name, out, r, input._dtype, (input,))
         t = wrap(r, input._dtype, input._device)
         if recording(input):
             record(MaxBackward1 if name == "max" else MinBackward1, (input,), t, {"self": input, "result": t})
         return t
-    d = wrap_dim(dim, a.ndim)
-    if a.ndim and a.shape[d] == 0:
-        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
-    xp = np if input._device is not META else None
-    if input._device is META:
-        shape = reduced_shape(a.shape, (d,), keepdim)
-        vals, idx = meta_empty(shape, a.dtype), meta_empty(shape, np.int64)
-    else:
-        xp = np if input._device is CPU else xp_for(input._device)
-        x = a if a.ndim else a.reshape(1)
-        idx = (xp.argmax if name == "max" else xp.argmin)(_nan_first(xp, x, name), axis=d if a.ndim else 0,
-                                                            keepdims=True)
-        vals = xp.take_along_axis(x, idx, axis=d if a.ndim else 0)
-        if not keepdim or not a.ndim:
-            vals = vals.reshape(reduced_shape(a.shape, (d,), keepdim))
-            idx = idx.reshape(vals.shape)
-    v = wrap(np.ascontiguousarray(vals) if xp is np else vals, input._dtype, input._device)
-    i = wrap(idx.astype(np.int64) if hasattr(idx, "astype") else idx, D.int64, input._device)
-    if recording(input):
-        record(MaxBackward0 if name == "max" else MinBackward0, (input,), (v, None),
-               {"self_sizes": a.shape, "dim": d, "indices": i, "keepdim": keepdim})
-    res = structseq(name, ("values", "indices"))((v, i))
+    x, d = _along(input, dim)
+    _check_nonempty(name, x, d)
+    xp = _xp(input)
+    idx = _nan_arg(xp, x, d, name)
+    vals = xp.take_along_axis(x, idx, axis=d)
+    node_cls = MaxBackward0 if name == "max" else MinBackward0
+    return _values_indices(name, input, vals, idx, d, keepdim, node_cls, out)
+
+
+def _max_min(name, input, dim, keepdim, other, out):
+    if isinstance(dim, Tensor) or other is not None:
+        return FUNCTIONS["maximum" if name == "max" else "minimum"](input, dim if other is None else other,
+                                                                    out=out)
+    return _extreme(name, input, dim, keepdim, out)
+
+
+@export(method=True)
+def max(input, dim=None, keepdim=False, *, other=None, out=None):
+    """Mirrors `torch.max`: full reduction, `(values, indices)` along a dim, or elementwise with a tensor."""
+    return _max_min("max", input, dim, keepdim, other, out)
+
+
+@export(method=True)
+def min(input, dim=None, keepdim=False, *, other=None, out=None):
+    """Mirrors `torch.min`."""
+    return _max_min("min", input, dim, keepdim, other, out)
+
+
+def _amaxmin(name, input, dim, keepdim, out):
+    _no_complex(name, input)
+    a = input._data
+    dims = wrap_dims(None if _is_full(dim) else dim, a.ndim)
+    if a.size == 0:
+        if _is_full(dim):
+            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                               "Specify the reduction dim with the 'dim' argument.")
+        for d in dims if a.ndim else ():
+            if a.shape[d] == 0:
+                raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    if out is not None and out._dtype is not input._dtype:
+        raise RuntimeError("Expected the dtype for input and out to match, but got "
+                           f"{P.torch_name(input._dtype)} for input's dtype and "
+                           f"{P.torch_name(out._dtype)} for out's dtype.")
+    kind = "max" if name == "amax" else "min"
+    r = _run(input, lambda xp, x, ax, kd: _nan_reduce(xp, x, ax, kd, kind), dims, keepdim, input._dtype)
     if out is not None:
-        out[0].resize_(v.shape).copy_(v)
-        out[1].resize_(i.shape).copy_(i)
-        return structseq(name, ("values", "indices"))(out)
-    return res
+        return write_out(name, out, r, input._dtype, (input,))
+    t = wrap(r, input._dtype, input._device)
+    if recording(input):
+        record(AmaxBackward0 if name == "amax" else AminBackward0, (input,), t,
+               {"self": input, "result": t, "dims": dims, "keepdim": keepdim})
+    return t
 
 
-def _nan_first(xp, x, name):
-    """argmax/argmin that pick the first NaN, as torch does (NaN propagates)."""
-    if x.dtype.kind != "f" and x.dtype.name != "bfloat16":
-        return x
-    if xp.isnan(x).any():
-        big = xp.inf if name == "max" else -xp.inf
-        return xp.where(xp.isnan(x), big, x).astype(x.dtype)
+@export(method=True)
+def amax(input, dim=(), keepdim=False, *, out=None):
+    """Mirrors `torch.amax` (gradient split evenly among ties)."""
+    return _amaxmin("amax", input, dim, keepdim, out)
+
+
+@export(method=True)
+def amin(input, dim=(), keepdim=False, *, out=None):
+    """Mirrors `torch.amin`."""
+    return _amaxmin("amin", input, dim, keepdim, out)
+
+
+@export(method=True)
+def aminmax(input, *, dim=None, keepdim=False, out=None):
+    """Mirrors `torch.aminmax`: `return_types.aminmax(min, max)`."""
+    a = input._data
+    if a.size == 0 and dim is not None and a.ndim and a.shape[wrap_dim(dim, a.ndim)] == 0:
+        raise IndexError(f"aminmax: Expected reduction dim {wrap_dim(dim, a.ndim)} to have non-zero size.")
+    if a.size == 0 and dim is None:
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has "
+                           "no identity.")
+    dims = wrap_dims(dim, a.ndim) if dim is not None else tuple(range(a.ndim))
+    res = [_run(input, lambda xp, x, ax, kd, k=k: _nan_reduce(xp, x, ax, kd, k), dims, keepdim, input._dtype)
+           for k in ("min", "max")]
+    cls = structseq("aminmax", ("min", "max"))
+    if out is not None:
+        return cls(tuple(write_out("aminmax", o, r, input._dtype, (input,)) for o, r in zip(out, res)))
+    return cls(tuple(wrap(r, input._dtype, input._device) for r in res))
+
+
+def _arg(name, input, dim, keepdim, out):
+    _no_complex(name, input)
+    if input._dtype is D.bool_:
+        raise RuntimeError(f"{name}(): does not support bool input")
+    a = input._data
+    kind = "max" if name == "argmax" else "min"
+    xp = _xp(input)
+    if dim is None:
+        if a.size == 0:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+        r = _nan_arg(xp, a.reshape(-1), 0, kind).reshape((1,) * a.ndim if keepdim else ())
+    else:
+        x, d = _along(input, dim)
+        _check_nonempty(name, x, d)
+        r = _nan_arg(xp, x, d, kind)
+        r = r.reshape(reduced_shape(a.shape, (d,), keepdim) if a.ndim else ())
+    r = r.astype(np.int64)
+    _check_out_dtype(out, D.int64)
+    return _result(name, input, r, D.int64, out)
+
+
+@export(method=True)
+def argmax(input, dim=None, keepdim=False, *, out=None):
+    """Mirrors `torch.argmax`: the first occurrence; NaN counts as the maximum."""
+    return _arg("argmax", input, dim, keepdim, out)
+
+
+@export(method=True)
+def argmin(input, dim=None, keepdim=False, *, out=None):
+    """Mirrors `torch.argmin`."""
+    return _arg("argmin", input, dim, keepdim, out)
+
+
+# ---- all / any / count_nonzero --------------------------------------------------------------------
+
+def _logical(name, input, dim, keepdim, out):
+    odt = D.uint8 if input._dtype is D.uint8 else D.bool_
+    dims = wrap_dims(None if _is_full(dim) else dim, input._data.ndim)
+    r = _run(input, lambda xp, x, ax, kd: (xp.all if name == "all" else xp.any)(x != 0, axis=ax, keepdims=kd),
+             dims, keepdim, odt)
+    return _result(name, input, r, odt, out)
+
+
+@export(method=True)
+def all(input, dim=None, keepdim=False, *, out=None):
+    """Mirrors `torch.all`: bool result (uint8 stays uint8)."""
+    return _logical("all", input, dim, keepdim, out)
+
+
+@export(method=True)
+def any(input, dim=None, keepdim=False, *, out=None):
+    """Mirrors `torch.any`."""
+    return _logical("any", input, dim, keepdim, out)
+
+
+@export(method=True)
+def count_nonzero(input, dim=None):
+    """Mirrors `torch.count_nonzero`: int64 counts."""
+    dims = wrap_dims(None if _is_full(dim) else dim, input._data.ndim)
+    r = _run(input, lambda xp, x, ax, kd: xp.sum(x != 0, axis=ax, keepdims=kd, dtype=np.int64), dims, False,
+             D.int64)
+    return wrap(r, D.int64, input._device)
+
+
+# ---- norm / logsumexp -----------------------------------------------------------------------------
+
+def _norm_grad(grad, self, result, p, dims, keepdim):
+    g = _restore(grad, dims, keepdim, self.ndim)
+    r = _restore(result, dims, keepdim, self.ndim)
+    if p == 0:
+        return self * 0
+    if p == 1:
+        return g * self.sgn()
+    if math.isinf(p):
+        mask = self.abs() == r
+        return g * self.sgn() * mask / mask.sum(dims, keepdim=True)
+    if p == 2:
+        return g * self / (r + (r == 0))
+    a = self.abs()
+    return g * self.sgn() * a ** (p - 1) / (r ** (p - 1) + (r == 0))
+
+
+LinalgVectorNormBackward0 = node("LinalgVectorNormBackward0", self=_norm_grad)
+
+
+@export(method=True)
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    """Mirrors `torch.norm` / `Tensor.norm` for vector norms (p a number, inf, or 'fro')."""
+    if input._dtype._category < 2:
+        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                           f"{P.torch_name(input._dtype)}")
+    if p == "nuc":
+        raise NotImplementedError("norm(p='nuc') is not supported by numtorch")
+    p = 2.0 if p == "fro" or p is None else float(p)
+    dims = wrap_dims(None if _is_full(dim) else dim, input._data.ndim)
+    if math.isinf(p) and _b.any(input._data.shape[d] == 0 for d in dims) if input._data.ndim else False:
+        sign = "" if p > 0 else "-"
+        raise RuntimeError(f"linalg.vector_norm cannot compute the {sign}inf norm on an empty "
+                           "tensor because the operation does not have an identity")
+    src = input.to(dtype) if dtype is not None else input
+    odt = src._dtype.to_real()
+    cd = P.computation_dtype(odt)
+
+    def k(xp, x, ax, kd):
+        a = xp.abs(x).astype(cd.np)
+        if p == 0:
+            return xp.sum(a != 0, axis=ax, keepdims=kd).astype(cd.np)
+        if math.isinf(p):
+            return (xp.max if p > 0 else xp.min)(a, axis=ax, keepdims=kd)
+        if p == 1:
+            return xp.sum(a, axis=ax, keepdims=kd)
+        if p == 2:
+            return xp.sqrt(xp.sum(a * a, axis=ax, keepdims=kd))
+        return xp.sum(a ** p, axis=ax, keepdims=kd) ** (1 / p)
+    r = _run(src, k, dims, keepdim, odt)
+    if out is not None:
+        return write_out("norm", out, r, odt, (input,))
+    t = wrap(r, odt, input._device)
+    if recording(src):
+        record(LinalgVectorNormBackward0, (src,), t, {"self": src, "result": t, "p": p, "dims": dims,
+                                                       "keepdim": keepdim})
+    return t
+
+
+LogsumexpBackward0 = node("LogsumexpBackward0", self=lambda grad, self, result, dims, keepdim:
+                          _restore(grad, dims, keepdim, self.ndim)
+                          * (self - _restore(result, dims, keepdim, self.ndim)).exp())
+
+
+@export(method=True)
+def logsumexp(input, dim, keepdim=False, *, out=None):
+    """Mirrors `torch.logsumexp` (stable: shifts by the max; integers compute in the default float)."""
+    odt = input._dtype if input._dtype._category >= 2 else P.int_to_float(input._dtype)
+    dims = wrap_dims(None if _is_full(dim) else dim, input._data.ndim)
+    cd = P.computation_dtype(odt)
+
+    def k(xp, x, ax, kd):
+        if x.size == 0:
+            return xp.log(xp.sum(xp.exp(x), axis=ax, keepdims=kd))
+        m = xp.max(x, axis=ax, keepdims=True)
+        m = xp.where(xp.isfinite(m), m, 0)
+        s = xp.log(xp.sum(xp.exp(x - m), axis=ax, keepdims=True)) + m
+        return s if kd else xp.squeeze(s, axis=ax)
+    r = _run(input, k, dims, keepdim, odt, cd)
+    if out is not None:
+        return write_out("logsumexp", out, r, odt, (input,))
+    t = wrap(r, odt, input._device)
+    if recording(input):
+        record(LogsumexpBackward0, (input,), t, {"self": input, "result": t, "dims": dims,
+                                                 "keepdim": keepdim})
+    return t
+
+
+# ---- median / nanmedian / mode / quantile ---------------------------------------------------------
+
+def _median_idx(xp, x, d, ignore_nan):
+    """Indices (keepdim) of the lower median along `d`; NaN wins unless ignored (then the lower median of
+    the rest; all-NaN picks a NaN)."""
+    order = xp.argsort(x, axis=d, kind="stable")
+    n = x.shape[d]
+    if x.dtype.kind == "f" or x.dtype.name == "bfloat16":
+        nan = xp.isnan(x)
+        cnt = n - xp.sum(nan, axis=d, keepdims=True)
+        if ignore_nan:
+            pos = xp.maximum(cnt - 1, 0) // 2
+            return xp.take_along_axis(order, pos, axis=d)
+        pos = xp.full(cnt.shape, (n - 1) // 2)
+        idx = xp.take_along_axis(order, pos, axis=d)
+        return xp.where(cnt < n, xp.argmax(nan, axis=d, keepdims=True), idx)
+    return xp.take_along_axis(order, xp.full(x.shape[:d] + (1,) + x.shape[d + 1:], (n - 1) // 2), axis=d)
+
+
+MedianBackward0 = node("MedianBackward0", self=lambda grad, self, result: _even_grad(
+    grad, self, result, tuple(range(self.ndim)), False))
+NanmedianBackward0 = node("NanmedianBackward0", self=lambda grad, self, result: _even_grad(
+    grad, self, result, tuple(range(self.ndim)), False))
+MedianBackward1 = _values_node("MedianBackward1")
+NanmedianBackward1 = _values_node("NanmedianBackward1")
+
+
+def _median(name, input, dim, keepdim, out):
+    _no_complex(name, input)
+    if input._dtype is D.bool_:
+        kernel = "median_cpu" if dim is None else "median_out"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+    xp = _xp(input)
+    nan = name == "nanmedian"
+    if dim is None:
+        a = input._data.reshape(-1)
+        if a.size == 0:
+            r = xp.full((), np.nan, input._dtype.np)
+        else:
+            r = a[_median_idx(xp, a, 0, nan)].reshape(())
+        t = wrap(_contig(r), input._dtype, input._device)
+        if recording(input):
+            record(NanmedianBackward0 if nan else MedianBackward0, (input,), t, {"self": input, "result": t})
+        return t
+    x, d = _along(input, dim)
+    _check_nonempty(name, x, d)
+    idx = _median_idx(xp, x, d, nan)
+    vals = xp.take_along_axis(x, idx, axis=d)
+    node_cls = NanmedianBackward1 if nan else MedianBackward1
+    return _values_indices(name, input, vals, idx, d, keepdim, node_cls, out)
+
+
+@export(method=True)
+def median(input, dim=None, keepdim=False, *, out=None):
+    """Mirrors `torch.median`: the LOWER median (no averaging); NaN propagates."""
+    return _median("median", input, dim, keepdim, out)
+
+
+@export(method=True)
+def nanmedian(input, dim=None, keepdim=False, *, out=None):
+    """Mirrors `torch.nanmedian`: the lower median of the non-NaN elements."""
+    return _median("nanmedian", input, dim, keepdim, out)
+
+
+ModeBackward0 = _values_node("ModeBackward0")
+
+
+@export(method=True)
+def mode(input, dim=-1, keepdim=False, *, out=None):
+    """Mirrors `torch.mode`: the smallest most frequent value and the index of its last occurrence."""
+    x, d = _along(input, dim)
+    _check_nonempty("mode", x, d)
+    h = np.moveaxis(input._host().reshape(x.shape), d, -1)
+    rows = h.reshape(-1, h.shape[-1])
+    vals = np.empty(len(rows), h.dtype)
+    idx = np.empty(len(rows), np.int64)
+    for i, row in enumerate(rows):
+        u, c = np.unique(row, return_counts=True)
+        vals[i] = u[np.argmax(c)]
+        idx[i] = len(row) - 1 - np.argmax(row[::-1] == vals[i])
+    shape = h.shape[:-1] + (1,)
+    vals = np.moveaxis(vals.reshape(shape), -1, d)
+    idx = np.moveaxis(idx.reshape(shape), -1, d)
+    return _values_indices("mode", input, vals, idx, d, keepdim, ModeBackward0, out)
+
+
+def _quantile(name, input, q, dim, keepdim, interpolation, out):
+    nan = name == "nanquantile"
+    name = "quantile"  # torch's messages name quantile for nanquantile too
+    if input._dtype not in (D.float32, D.float64):
+        raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+    if isinstance(q, Tensor):
+        if q._data.ndim > 1:
+            raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
+        if q._dtype is not input._dtype:
+            raise RuntimeError(f"{name}() q tensor must be same dtype as the input tensor")
+        qa = q._host()
+    else:
+        qa = np.asarray(q, np.float64)
+    if ((qa < 0) | (qa > 1)).any():
+        raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {q}" if not isinstance(q, Tensor)
+                           else f"{name}() q values must be in the range [0, 1]")
+    if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
+        raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or "
+                           f"nearest. Got {interpolation}")
+    a = input._host()
+    if dim is None:
+        a, d = a.reshape(-1), 0
+    else:
+        d = wrap_dim(dim, a.ndim)
+        a = a if a.ndim else a.reshape(1)
+    if a.size == 0:
+        raise RuntimeError(f"{name}() input tensor must be non-empty")
+    f = np.nanquantile if nan else np.quantile
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = f(a.astype(np.float64), qa.astype(np.float64), axis=d, keepdims=True, method=interpolation)
+    if not nan:  # NaN anywhere along the dim propagates
+        r = np.where(np.isnan(a).any(axis=d, keepdims=True), np.nan, r)
+    if dim is None:
+        r = r.reshape(qa.shape + ((1,) * input._data.ndim if keepdim else ()))
+    elif not keepdim or not input._data.ndim:
+        r = np.squeeze(r, axis=d + qa.ndim) if input._data.ndim else r.reshape(qa.shape)
+    r = _contig(r.astype(input._dtype.np))
+    return _result(name, input, r, input._dtype, out)
+
+
+@export(method=True)
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    """Mirrors `torch.quantile` (no autograd)."""
+    return _quantile("quantile", input, q, dim, keepdim, interpolation, out)
+
+
+@export(method=True)
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    """Mirrors `torch.nanquantile` (no autograd)."""
+    return _quantile("nanquantile", input, q, dim, keepdim, interpolation, out)
+
+
+# ---- cumulative ops -------------------------------------------------------------------------------
+
+def _rev_cumsum(g, dim):
+    return g.sum(dim, keepdim=True) - g.cumsum(dim) + g
+
+
+def _cumprod_grad(grad, self, result, dim):
+    if not self.ndim:
+        return grad
+    x = self._host()
+    if not (x == 0).any():
+        return _rev_cumsum(grad * result, dim) / self
+    # zero-safe: dL/dx_i = sum_{k>=i} g_k prod_{j<=k, j!=i} x_j
+    xm, g = np.moveaxis(x, dim, -1), np.moveaxis(grad._host(), dim, -1)
+    out = np.zeros_like(xm)
+    for i in range(xm.shape[-1]):
+        y = xm.copy()
+        y[..., i] = 1
+        out[..., i] = np.sum((g * np.cumprod(y, -1))[..., i:], -1)
+    return wrap(_contig(np.moveaxis(out, -1, dim)), self._dtype, self._device)
+
+
+CumsumBackward0 = node("CumsumBackward0", self=lambda grad, dim:
+                       _rev_cumsum(grad, dim) if grad.ndim else grad)
+CumprodBackward0 = node("CumprodBackward0", self=_cumprod_grad)
+
+
+def _cum(name, input, dim, dtype, out):
+    odt = _sum_dtype(input, dtype, out)
+    x, d = _along(input, dim)
+    cd = P.computation_dtype(odt)
+    xp = _xp(input)
+    with np.errstate(all="ignore"):
+        r = (xp.cumsum if name == "cumsum" else xp.cumprod)(x.astype(cd.np), axis=d)
+    r = r.astype(odt.np).reshape(input._data.shape)
+    if out is not None:
+        return write_out(name, out, r, odt, (input,))
+    t = wrap(r, odt, input._device)
+    if recording(input):
+        if name == "cumsum":
+            record(CumsumBackward0, (input,), t, {"dim": d})
+        else:
+            record(CumprodBackward0, (input,), t, {"self": input, "result": t, "dim": d})
+    return t
+
+
+@export(method=True)
+def cumsum(input, dim, *, dtype=None, out=None):
+    """Mirrors `torch.cumsum` (integers accumulate to int64)."""
+    return _cum("cumsum", input, dim, dtype, out)
+
+
+@export(method=True)
+def cumprod(input, dim, *, dtype=None, out=None):
+    """Mirrors `torch.cumprod`."""
+    return _cum("cumprod", input, dim, dtype, out)
+
+
+CummaxBackward0 = _values_node("CummaxBackward0")
+CumminBackward0 = _values_node("CumminBackward0")
+
+
+def _cumext(name, input, dim, out):
+    x, d = _along(input, dim)
+    h = np.moveaxis(input._host().reshape(x.shape), d, -1)
+    vals, idx = h.copy(), np.zeros(h.shape, np.int64)
+    floating = h.dtype.kind == "f" or h.dtype.name == "bfloat16"
+    for i in range(1, h.shape[-1]):
+        cur, new = vals[..., i - 1], h[..., i]
+        take = (new >= cur) if name == "cummax" else (new <= cur)
+        if floating:
+            take = take | np.isnan(new)
+        vals[..., i] = np.where(take, new, cur)
+        idx[..., i] = np.where(take, i, idx[..., i - 1])
+    vals = _contig(np.moveaxis(vals, -1, d).reshape(input._data.shape))
+    idx = np.moveaxis(idx, -1, d)
+    if out is not None:
+        return _out_tuple(name, out, (vals, idx.reshape(vals.shape)), (input._dtype, D.int64), (input,))
+    vt = wrap(vals, input._dtype, input._device)
+    it = wrap(_contig(idx.reshape(vals.shape)), D.int64, input._device)
+    if recording(input):
+        record(CummaxBackward0 if name == "cummax" else CumminBackward0, (input,), (vt, None),
+               {"self_sizes": input._data.shape, "dim": d, "idx": idx.reshape(vals.shape)})
+    return structseq(name, ("values", "indices"))((vt, it))
+
+
+@export(method=True)
+def cummax(input, dim, *, out=None):
+    """Mirrors `torch.cummax`: running max and the index of its last occurrence; NaN propagates."""
+    return _cumext("cummax", input, dim, out)
+
+
+@export(method=True)
+def cummin(input, dim, *, out=None):
+    """Mirrors `torch.cummin`."""
+    return _cumext("cummin", input, dim, out)
+
+
+LogcumsumexpBackward0 = node("LogcumsumexpBackward0", self=lambda grad, self, result, dim:
+                             (self.exp() * _rev_cumsum(grad * (-result).exp(), dim)) if self.ndim else grad)
+
+
+@export(method=True)
+def logcumsumexp(input, dim, *, out=None):
+    """Mirrors `torch.logcumsumexp`."""
+    if input._dtype._category < 2:
+        raise NotImplementedError("\"logcumsumexp_out_cpu\" not implemented for "
+                                  f"'{P.torch_name(input._dtype)}'")
+    x, d = _along(input, dim)
+    cd = P.computation_dtype(input._dtype)
+    with np.errstate(all="ignore"):
+        r = np.logaddexp.accumulate(x.astype(cd.np), axis=d)
+    r = r.astype(input._dtype.np).reshape(input._data.shape)
+    if out is not None:
+        return write_out("logcumsumexp", out, r, input._dtype, (input,))
+    t = wrap(r, input._dtype, input._device)
+    if recording(input):
+        record(LogcumsumexpBackward0, (input,), t, {"self": input, "result": t, "dim": d})
+    return t
+
+
+@export(method=True)
+def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
+    """Mirrors `torch.diff`: built from slicing and subtraction, so autograd comes from those ops."""
+    if input._data.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    d = wrap_dim(dim, input._data.ndim)
+    x = input
+    if prepend is not None or append is not None:
+        parts = [t if isinstance(t, Tensor) else wrap(np.broadcast_to(np.asarray(t, input._dtype.np),
+                                                                      _with(input._data.shape, d, 1)).copy(),
+                                                      input._dtype, input._device)
+                 for t in (prepend, input, append) if t is not None]
+        x = FUNCTIONS["cat"](parts, d) if "cat" in FUNCTIONS else wrap(
+            np.concatenate([p._host() for p in parts], d), input._dtype, input._device)
+    lead = (slice(None),) * d
+    for _ in range(n):
+        if x._data.shape[d] == 0:
+            break
+        a, b = x[lead + (slice(1, None),)], x[lead + (slice(None, -1),)]
+        x = a != b if x._dtype is D.bool_ else a - b
+    if out is not None:
+        return write_out("diff", out, x._data, x._dtype, (input,))
     return x
 
 
-@export(method=True)
-def max(input, dim=None, keepdim=False, *, out=None):
-    """Mirrors `torch.max`: full reduction, `(values, indices)` along a dim, or elementwise with a tensor."""
-    from .._tensor import Tensor
-    if isinstance(dim, Tensor):
-        return _extreme("max", input, None, False, dim, out)
-    return _extreme("max", input, dim, keepdim, None, out)
+def _with(shape, d, n):
+    return shape[:d] + (n,) + shape[d + 1:]
+
+
+TraceBackward0 = node("TraceBackward0", self=lambda grad, self_sizes: grad * FUNCTIONS["eye"](
+    *self_sizes, dtype=grad.dtype, device=grad.device))
 
 
 @export(method=True)
-def min(input, dim=None, keepdim=False, *, out=None):
-    """Mirrors `torch.min`."""
-    from .._tensor import Tensor
-    if isinstance(dim, Tensor):
-        return _extreme("min", input, None, False, dim, out)
-    return _extreme("min", input, dim, keepdim, None, out)
+def trace(input):
+    """Mirrors `torch.trace` (matrices only; integers sum to int64)."""
+    a = input._data
+    if a.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {a.ndim}")
+    if input._dtype is D.bool_:
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
+    odt = _sum_dtype(input, None)
+    cd = P.computation_dtype(odt)
+    r = _run(input, lambda xp, x, ax, kd: xp.trace(x, dtype=cd.np), (0, 1), False, odt)
+    t = wrap(r, odt, input._device)
+    if recording(input):
+        record(TraceBackward0, (input,), t, {"self_sizes": a.shape})
+    return t

@@ -1,0 +1,1231 @@
+"""numtorch's CPU random number generator: torch's MT19937 streams, bit for bit, in NumPy.
+
+Target: PyTorch 2.13 CPU on x86-64 with AVX2/AVX-512 and glibc's libm (see shared/RNG.md).  Every sampler
+returns a flat NumPy array holding the values in the order torch's kernel produces them (its memory order);
+the caller reshapes or scatters them.  The generator state is the 5056-byte `CPUGeneratorImplState`.
+
+Engine.  torch's `mt19937` is the textbook twister (init_genrand seeding, standard tempering).  NumPy's
+`MT19937` bit generator runs the same recurrence in C, so it does the bulk work: it is only ever asked for
+whole blocks of 624 outputs, which keeps its internal state equal to torch's state words.  The current
+block's tempered outputs are kept here (`_blk`), with torch's read position (`_pos`) and the position at
+which torch twists again (`_end`); `left_ = _end - _pos + 1` and `next_ = _pos` in torch's terms.
+
+Exactness notes, function by function, sit next to the code.  Two facts recur:
+- The AVX2/AVX-512 kernels are built with FMA contraction.  A float32 `fma(a, b, c)` is computed here as
+  float64 `a*b + c` rounded to float32 (the product is exact in float64); where the float64 sum could sit on a
+  float32 rounding midpoint the lane is corrected (`_fma32`).  float64 fmas use Dekker/TwoSum (`_fma64`).
+- Double-precision transcendentals must come from the same libm as torch: `math.log`, `math.log1p`,
+  `math.exp`, `math.tan`, and NumPy's float64 `sin`/`cos` (identical to glibc's).  NumPy's float64
+  `log`/`log1p` are not glibc's, so they are never used for values that reach the output.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import math
+import os
+from fractions import Fraction
+
+import numpy as np
+
+try:
+    from ml_dtypes import bfloat16 as _bfloat16
+    _BF16 = np.dtype(_bfloat16)
+except ImportError:  # pragma: no cover
+    _BF16 = None
+
+__all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
+           "set_rng_state"]
+
+_N = 624                      # MT19937 state words
+_STATE_SIZE = 5056            # sizeof(at::CPUGeneratorImplState)
+_DEFAULT_SEED = 67280421310721  # c10::default_rng_seed_val
+_RANDPERM_SWITCH = 0xFFFFFFFF // 20  # randperm_cpu: n below this uses 32-bit draws and a forward shuffle
+_CHUNK = _N * 84              # draws per piece in bulk samplers (about 52k: keeps temporaries in L2)
+
+F16, F32, F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
+_U32, _U64, _I32, _I64 = np.dtype(np.uint32), np.dtype(np.uint64), np.dtype(np.int32), np.dtype(np.int64)
+_f32 = np.float32
+_TWO_M24 = _f32(2.0 ** -24)
+_TWO_PI = 2.0 * math.pi
+
+_EMPTY32 = np.empty(0, np.uint32)
+_EMPTY32.flags.writeable = False
+
+
+def _is_half(dt):
+    return dt == F16 or (_BF16 is not None and dt == _BF16)
+
+
+def _is_float(dt):
+    return dt.kind == "f" or _is_half(dt)
+
+
+def _digits(dt):
+    """std::numeric_limits<T>::digits for torch's floating types."""
+    if dt == F64:
+        return 53
+    if dt == F32:
+        return 24
+    if dt == F16:
+        return 11
+    return 8  # bfloat16
+
+
+def _cast(values, dt):
+    """static_cast<scalar_t> from float64/float32/int64 values, with c10's float-first rounding for half
+    types (c10::Half and c10::BFloat16 are built from a float)."""
+    if values.dtype == dt:
+        return values
+    if _is_half(dt) and values.dtype != F32:
+        values = values.astype(F32)
+    return values.astype(dt)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Seeding
+# ---------------------------------------------------------------------------------------------------
+
+def _init_genrand(seed32):
+    """The 624 words of MT19937's init_genrand(seed32) (Knuth's multiplier)."""
+    mt = np.random.MT19937(0)
+    try:
+        mt._legacy_seeding(seed32)  # NumPy's C mt19937_seed: exactly init_genrand
+        key = mt.state["state"]["key"]
+    except Exception:  # pragma: no cover - private API gone: do it in Python
+        key = np.empty(_N, np.uint32)
+        x = seed32
+        for i in range(_N):
+            key[i] = x
+            x = (1812433253 * (x ^ (x >> 30)) + i + 1) & 0xFFFFFFFF
+    return np.asarray(key, dtype=np.uint32)
+
+
+def _temper(words):
+    y = words.astype(np.uint32)
+    y ^= y >> np.uint32(11)
+    y ^= (y << np.uint32(7)) & np.uint32(0x9D2C5680)
+    y ^= (y << np.uint32(15)) & np.uint32(0xEFC60000)
+    y ^= y >> np.uint32(18)
+    return y
+
+
+# ---------------------------------------------------------------------------------------------------
+# Exact fused multiply-add
+# ---------------------------------------------------------------------------------------------------
+
+def _fma32(a, b, c):
+    """Correctly rounded float32 fma(a, b, c) for float32 operands (arrays or scalars, broadcastable).
+
+    a*b is exact in float64; s = fl64(a*b + c) rounded to float32 is wrong only when s lands exactly on a
+    float32 midpoint while a*b + c does not; such lanes are moved one float64 ulp toward the exact value.
+    """
+    p = np.multiply(a, b, dtype=F64)
+    s = p + np.asarray(c, dtype=F64)
+    shape = s.shape
+    s = s.reshape(-1)
+    tie = (s.view(np.int64) & 0x1FFFFFFF) == 0x10000000
+    if tie.any():
+        idx = np.flatnonzero(tie)
+        pp = np.broadcast_to(p, shape).reshape(-1)[idx]
+        cc = np.broadcast_to(np.asarray(c, dtype=F64), shape).reshape(-1)[idx]
+        ss = s[idx]
+        bb = ss - pp
+        err = (pp - (ss - bb)) + (cc - bb)
+        nz = err != 0
+        if nz.any():
+            s = s.copy()
+            s[idx[nz]] = np.nextafter(ss[nz], np.where(err[nz] > 0, np.inf, -np.inf))
+    return s.astype(F32).reshape(shape)
+
+
+_SPLIT = 134217729.0  # 2**27 + 1, Veltkamp's constant for float64
+
+
+def _two_prod(a, b):
+    """p, e with p = fl(a*b) and p + e == a*b exactly (Dekker; no overflow handling needed here)."""
+    p = a * b
+    t = _SPLIT * a
+    ah = t - (t - a)
+    al = a - ah
+    t = _SPLIT * b
+    bh = t - (t - b)
+    bl = b - bh
+    e = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    return p, e
+
+
+def _fma64(a, b, c):
+    """Correctly rounded float64 fma(a, b, c) (arrays and/or scalars).
+
+    a*b = p + e exactly; s + t = p + c exactly (TwoSum); the result is fl(s + fl(t + e)), which is correctly
+    rounded unless t + e is itself inexact and the sum sits near a rounding boundary: those rare lanes are
+    redone with exact rationals.
+    """
+    a, b, c = np.broadcast_arrays(np.asarray(a, F64), np.asarray(b, F64), np.asarray(c, F64))
+    shape = a.shape
+    a, b, c = a.reshape(-1), b.reshape(-1), c.reshape(-1)
+    p, e = _two_prod(a, b)
+    s = p + c
+    bb = s - p
+    t = (p - (s - bb)) + (c - bb)
+    u = t + e
+    bb = u - t
+    u_err = (t - (u - bb)) + (e - bb)
+    r = s + u
+    hard = u_err != 0
+    if hard.any():
+        # fl(s + u) can differ from the correctly rounded s + u + u_err only if s + u is (almost) exactly
+        # halfway between two doubles or on one: check the low part against the spacing of s.
+        idx = np.flatnonzero(hard)
+        sp = np.spacing(np.abs(s[idx]))
+        au = np.abs(u[idx])
+        frac = np.mod(au, sp) / sp
+        near = (np.abs(frac - 0.5) < 2.0 ** -30) | (frac < 2.0 ** -30) | (frac > 1 - 2.0 ** -30)
+        for k in idx[near].tolist():
+            r[k] = float(Fraction(float(a[k])) * Fraction(float(b[k])) + Fraction(float(c[k])))
+    r = r.reshape(shape)
+    return r
+
+
+def _fma_scalar(v, std, mean):
+    """Correctly rounded double fma(v, std, mean) for Python floats."""
+    if std == 1.0 and mean == 0.0:
+        return v + 0.0
+    if hasattr(math, "fma"):  # Python >= 3.13
+        return math.fma(v, std, mean)
+    p = v * std
+    if p == 0.0 or not math.isfinite(p):
+        return p + mean
+    return float(Fraction(v) * Fraction(std) + Fraction(mean))
+
+
+# ---------------------------------------------------------------------------------------------------
+# float32 Box-Muller as in NormalFill16<float> (AVX2): Cephes log256_ps and sincos256_ps from
+# avx_mathfun.h, evaluated in float32 with GCC's FMA contraction.  Both depend on one 24-bit integer
+# (the uniform's mantissa), and both have been checked against torch for all 2**24 inputs.
+# ---------------------------------------------------------------------------------------------------
+
+_LOG_P = [7.0376836292E-2, -1.1514610310E-1, 1.1676998740E-1, -1.2420140846E-1, 1.4249322787E-1,
+          -1.6668057665E-1, 2.0000714765E-1, -2.4999993993E-1, 3.3333331174E-1]
+_LOG_P = [float(_f32(v)) for v in _LOG_P]
+_LOG_Q1 = _f32(-2.12194440e-4)
+_LOG_Q2 = _f32(0.693359375)
+# bits of a float whose mantissa field is >= that of SQRTHF (0x3F3504F3): adding this carries into the
+# exponent exactly when Cephes takes the "x - 1" branch instead of "2x - 1".
+_SQRTHF_CARRY = 0x800000 - 0x3504F3
+_DP1 = _f32(-0.78515625)
+_DP2 = _f32(-2.4187564849853515625e-4)
+_DP3 = float(_f32(-3.77489497744594108e-8))
+_SIN_P = [float(_f32(v)) for v in (-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1)]
+_COS_P = [float(_f32(v)) for v in (2.443315711809948E-005, -1.388731625493765E-003, 4.166664568298827E-002)]
+_FOPI = _f32(1.27323954473516)
+_THETA_SCALE = _f32(_f32(2.0 * math.pi) * _f32(2.0 ** -24))  # 2pi (float) * 2**-24, exact scaling
+# sign of sin / cos and "use the cos polynomial for sin" by octant pair j // 2 (j in 0, 2, 4, 6, 8)
+_SIN_SIGN = np.array([1, 1, -1, -1, 1], np.float32)
+_COS_SIGN = np.array([1, -1, -1, 1, 1], np.float32)
+_SWAP = np.array([False, True, False, True, False])
+
+
+class _Scratch:
+    """Preallocated lane buffers for the float32 Box-Muller kernel (fresh arrays this size would be
+    page-faulted on every chunk)."""
+
+    def __init__(self, lanes):
+        self.lanes = lanes
+        self.f = [np.empty(lanes, F32) for _ in range(8)]
+        self.d = [np.empty(lanes, F64) for _ in range(4)]
+        self.i = [np.empty(lanes, np.int32) for _ in range(3)]
+
+    def view(self, lanes):
+        if lanes == self.lanes:
+            return self
+        v = _Scratch.__new__(_Scratch)
+        v.lanes = lanes
+        v.f = [a[:lanes] for a in self.f]
+        v.d = [a[:lanes] for a in self.d]
+        v.i = [a[:lanes] for a in self.i]
+        return v
+
+
+def _radius_f32(k, ws, out):
+    """out = sqrt(-2 * log256_ps(1 - k * 2**-24)) for int32 k in [0, 2**24) (1-d, contiguous)."""
+    x, z, y32, ef = ws.f[0], ws.f[1], ws.f[2], ws.f[3]
+    x64, y64, t64 = ws.d[0], ws.d[1], ws.d[2]
+    e = ws.i[0]
+    # u = 1 - k 2^-24 = K 2^-24 with K = 2^24 - k.  Cephes splits u = M 2^e with M in [sqrt(.5), sqrt(2)):
+    # adding (2^23 - mantissa(sqrt(.5))) to the float bits carries into the exponent exactly when M < 1.
+    np.subtract(16777216, k, out=e)
+    np.copyto(x, e)                      # exact
+    bits = x.view(np.int32)
+    np.add(bits, _SQRTHF_CARRY, out=e)
+    e >>= 23
+    e -= 127
+    e <<= 23
+    bits -= e                            # x = M
+    x -= _f32(1.0)                       # x = M - 1 (exact)
+    e >>= 23
+    e -= 24
+    np.copyto(ef, e)
+    np.multiply(x, x, out=z)
+    np.copyto(x64, x)
+    np.multiply(x64, _LOG_P[0], out=y64)
+    y64 += _LOG_P[1]
+    np.copyto(y32, y64, casting="unsafe")  # fma(p0, x, p1): exact product, one rounding
+    for p in _LOG_P[2:]:
+        np.copyto(y64, y32)
+        y64 *= x64
+        y64 += p
+        np.copyto(y32, y64, casting="unsafe")  # fma(y, x, p)
+    y32 *= x                             # y * x, rounded
+    np.copyto(y64, y32)
+    np.copyto(t64, z)
+    y64 *= t64                           # exact y*z
+    np.multiply(ef, _LOG_Q1, out=out)    # e * q1, rounded
+    np.copyto(t64, out)
+    y64 += t64
+    np.copyto(y32, y64, casting="unsafe")  # fma(y, z, e*q1)
+    z *= _f32(0.5)                       # exact
+    y32 -= z
+    x += y32
+    ef *= _LOG_Q2                        # exact
+    x += ef
+    np.multiply(x, _f32(-2.0), out=out)
+    np.sqrt(out, out=out)
+    return out
+
+
+def _sincos_f32(k, ws, sn, cs):
+    """sn, cs = sincos256_ps(float(2pi) * (k * 2**-24)) for int32 k in [0, 2**24) (1-d, contiguous)."""
+    th, y, x, z, t = ws.f[0], ws.f[1], ws.f[2], ws.f[3], ws.f[4]
+    x64, z64, t64, h64 = ws.d[0], ws.d[1], ws.d[2], ws.d[3]
+    j, m = ws.i[0], ws.i[1]
+    np.copyto(th, k)
+    th *= _THETA_SCALE                   # round(2pi_f * u): the 2**-24 scaling is exact
+    np.multiply(th, _FOPI, out=t)
+    np.copyto(j, t, casting="unsafe")    # truncation, like cvttps
+    j += 1
+    j >>= 1                              # j // 2 for Cephes' even j (0, 2, 4, 6, 8)
+    np.copyto(y, j)
+    y += y                               # Cephes' j as a float
+    # x = ((theta + j*DP1) + j*DP2) + j*DP3, each an fma; the first two products are exact in float32
+    np.multiply(y, _DP1, out=x)
+    x += th
+    np.multiply(y, _DP2, out=t)
+    x += t
+    np.copyto(x64, x)
+    np.copyto(t64, y)
+    t64 *= _DP3
+    x64 += t64
+    np.copyto(x, x64, casting="unsafe")
+    np.copyto(x64, x)
+    np.multiply(x, x, out=z)
+    np.copyto(z64, z)
+    np.multiply(z64, 0.5, out=h64)       # z/2, exact
+    # cos polynomial: fma(fma(fma(c0, z, c1), z, c2) * z, z, -z/2) + 1
+    np.multiply(z64, _COS_P[0], out=t64)
+    t64 += _COS_P[1]
+    np.copyto(cs, t64, casting="unsafe")
+    np.copyto(t64, cs)
+    t64 *= z64
+    t64 += _COS_P[2]
+    np.copyto(cs, t64, casting="unsafe")
+    cs *= z
+    np.copyto(t64, cs)
+    t64 *= z64
+    t64 -= h64
+    np.copyto(cs, t64, casting="unsafe")
+    cs += _f32(1.0)
+    # sin polynomial: fma(fma(fma(s0, z, s1), z, s2) * z, x, x)
+    np.multiply(z64, _SIN_P[0], out=t64)
+    t64 += _SIN_P[1]
+    np.copyto(sn, t64, casting="unsafe")
+    np.copyto(t64, sn)
+    t64 *= z64
+    t64 += _SIN_P[2]
+    np.copyto(sn, t64, casting="unsafe")
+    sn *= z
+    np.copyto(t64, sn)
+    t64 *= x64
+    t64 += x64
+    np.copyto(sn, t64, casting="unsafe")
+    # swap the polynomials where j//2 is odd (bit select), then flip signs: sin where j//2 in (2, 3),
+    # cos where j//2 in (1, 2).  The "+ 0" reproduces the masked adds' sign of zero.
+    sb, cb = sn.view(np.int32), cs.view(np.int32)
+    np.bitwise_and(j, 1, out=m)
+    np.negative(m, out=m)
+    d = z.view(np.int32)
+    np.bitwise_xor(sb, cb, out=d)
+    d &= m
+    sb ^= d
+    cb ^= d
+    sn += _f32(0.0)
+    cs += _f32(0.0)
+    np.bitwise_and(j, 2, out=m)
+    m <<= 30
+    sb ^= m
+    j += 1
+    j &= 2
+    j <<= 30
+    cb ^= j
+
+
+_SCRATCH_LANES = _CHUNK // 2
+
+
+def _normal16_f32(w, mean, std, out, ws):
+    """NormalFill16<float> on m rows of 16 draws w (uint32 (m, 16)); writes float32 rows to out (m, 16)."""
+    m = w.shape[0]
+    ws = ws.view(8 * m)
+    k, r, sn, cs = ws.i[2], ws.f[7], ws.f[5], ws.f[6]
+    k2 = k.reshape(m, 8)
+    np.bitwise_and(w[:, :8], 0xFFFFFF, out=k2, casting="unsafe")
+    _radius_f32(k, ws, r)
+    np.bitwise_and(w[:, 8:], 0xFFFFFF, out=k2, casting="unsafe")
+    _sincos_f32(k, ws, sn, cs)
+    r2 = r.reshape(m, 8)
+    np.multiply(r2, cs.reshape(m, 8), out=out[:, :8])
+    np.multiply(r2, sn.reshape(m, 8), out=out[:, 8:])
+    if mean == 0.0 and std == 1.0:
+        out += _f32(0.0)                 # fma(v, 1, 0): only turns -0 into +0
+    else:
+        out[...] = _fma32(out, _f32(std), _f32(mean))
+
+
+def _vlog(x):
+    """libm log over a float64 array."""
+    return np.fromiter(map(math.log, x.ravel().tolist()), F64, x.size).reshape(x.shape)
+
+
+def _normal16_f64(u, mean, std, out):
+    """NormalFill16<double> (scalar template): libm log/cos/sin; u, out: (m, 16) float64."""
+    u1 = 1.0 - u[:, :8]
+    radius = np.sqrt(-2.0 * _vlog(u1))
+    theta = _TWO_PI * u[:, 8:]
+    c = np.cos(theta)
+    s = np.sin(theta)
+    c *= radius
+    s *= radius
+    if mean == 0.0 and std == 1.0:
+        np.add(c, 0.0, out=out[:, :8])
+        np.add(s, 0.0, out=out[:, 8:])
+    else:
+        out[:, :8] = _fma64(c, std, mean)
+        out[:, 8:] = _fma64(s, std, mean)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The generator
+# ---------------------------------------------------------------------------------------------------
+
+class Generator:
+    """torch.Generator's CPU engine: MT19937 plus the cached normals, state byte-compatible with torch."""
+
+    def __init__(self, device="cpu"):
+        self.device = device
+        self._mt = np.random.MT19937(0)
+        self._words = np.random.Generator(self._mt).integers
+        self.manual_seed(_DEFAULT_SEED)
+
+    # ---- seeding and state -------------------------------------------------------------------------
+
+    def manual_seed(self, seed):
+        seed = int(seed)
+        if not -(1 << 63) <= seed < (1 << 64):
+            raise RuntimeError("Overflow when unpacking long long")
+        seed &= (1 << 64) - 1
+        self._seed = seed
+        self._load(_init_genrand(seed & 0xFFFFFFFF), _EMPTY32, 0, 0)
+        self._next_double = None
+        self._next_float = None
+        return self
+
+    def seed(self):
+        s = int.from_bytes(os.urandom(8), "little")
+        self.manual_seed(s)
+        return s
+
+    def initial_seed(self):
+        return self._seed
+
+    def _load(self, key, blk, pos, end):
+        self._mt.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": _N}}
+        self._blk = blk
+        self._pos = pos
+        self._end = end
+        self._c32 = self._c64 = None
+
+    def get_state(self):
+        """The 5056 bytes of torch's CPUGeneratorImplState, as a uint8 array."""
+        buf = np.zeros(_STATE_SIZE, np.uint8)
+        head = np.zeros(4, np.int32)
+        buf[0:8] = np.frombuffer(np.uint64(self._seed).tobytes(), np.uint8)
+        head[0] = self._end - self._pos + 1  # left_
+        head[1] = 1                          # seeded_
+        buf[8:16] = head[:2].view(np.uint8)
+        buf[16:24] = np.frombuffer(np.uint64(self._pos).tobytes(), np.uint8)
+        key = np.asarray(self._mt.state["state"]["key"], dtype=np.uint64)
+        buf[24:24 + 8 * _N] = key.view(np.uint8)
+        if self._next_double is not None:
+            buf[5024:5032] = np.frombuffer(np.float64(self._next_double).tobytes(), np.uint8)
+            buf[5040:5044] = np.frombuffer(np.int32(1).tobytes(), np.uint8)
+        if self._next_float is not None:
+            buf[5048:5052] = np.frombuffer(np.float32(self._next_float).tobytes(), np.uint8)
+            buf[5052] = 1
+        return buf
+
+    def set_state(self, state):
+        if isinstance(state, (bytes, bytearray, memoryview)):
+            b = bytes(state)
+        else:
+            b = np.ascontiguousarray(np.asarray(state)).view(np.uint8).reshape(-1).tobytes()
+        if len(b) != _STATE_SIZE:
+            raise RuntimeError(f"Expected either a THGeneratorState of size 5048 or a CPUGeneratorImplState "
+                               f"of size {_STATE_SIZE} but found the input RNG state size to be {len(b)}")
+        seed = int(np.frombuffer(b, np.uint64, 1, 0)[0])
+        left, seeded = (int(v) for v in np.frombuffer(b, np.int32, 2, 8))
+        nxt = int(np.frombuffer(b, np.uint64, 1, 16)[0])
+        if not seeded or not 0 < left <= _N or nxt > _N:
+            raise RuntimeError("Invalid mt19937 state")
+        if nxt + left - 1 > _N:
+            # torch would read past its state array before the next twist
+            raise RuntimeError("Invalid mt19937 state")
+        key = np.frombuffer(b, np.uint64, _N, 24).astype(np.uint32)  # torch truncates the words too
+        end = nxt + left - 1
+        if end > nxt:
+            blk = _temper(key)
+            blk.flags.writeable = False
+        else:
+            blk = _EMPTY32
+        self._load(key, blk, nxt, end)
+        self._seed = seed
+        dvalid = int(np.frombuffer(b, np.int32, 1, 5040)[0])
+        self._next_double = float(np.frombuffer(b, np.float64, 1, 5024)[0]) if dvalid else None
+        self._next_float = np.frombuffer(b, np.float32, 1, 5048)[0] if b[5052] else None
+        return self
+
+    def clone_state(self):
+        g = Generator(self.device)
+        g.set_state(self.get_state())
+        return g
+
+    # ---- raw draws ---------------------------------------------------------------------------------
+
+    def _draw32(self, n):
+        """The next n 32-bit outputs (uint32; possibly a read-only view: never modify in place)."""
+        pos = self._pos
+        if n <= self._end - pos:
+            self._pos = pos + n
+            return self._blk[pos:pos + n]
+        return self._refill(n)
+
+    def _refill(self, n):
+        have = self._end - self._pos
+        need = n - have
+        nblk = -(-need // _N)
+        fresh = self._words(0, 1 << 32, size=nblk * _N, dtype=np.uint32)
+        last = fresh[(nblk - 1) * _N:].copy()
+        last.flags.writeable = False
+        if have:
+            out = np.empty(n, np.uint32)
+            out[:have] = self._blk[self._pos:self._end]
+            out[have:] = fresh[:need]
+        else:
+            out = fresh[:need]
+        self._blk = last
+        self._pos = need - (nblk - 1) * _N
+        self._end = _N
+        self._c32 = self._c64 = None
+        return out
+
+    def _pieces32(self, n):
+        """Yield the next n outputs in pieces of about _CHUNK that end on twist boundaries."""
+        while n > 0:
+            have = self._end - self._pos
+            if n <= have or n <= _CHUNK:
+                yield self._draw32(n)
+                return
+            k = have + (_CHUNK - have) // _N * _N if have < _CHUNK else have
+            yield self._draw32(k)
+            n -= k
+
+    def _draw64(self, n):
+        """The next n random64() values: (first << 32) | second, as uint64."""
+        w = self._draw32(2 * n)
+        return _pairs64(w)
+
+    def _u24(self, n):
+        """n float uniforms as torch's uniform_real<float>: (draw & 0xFFFFFF) * 2**-24 (float32)."""
+        pos = self._pos
+        if n <= self._end - pos and n < 256:
+            c = self._c32
+            if c is None:
+                c = self._c32 = _u24_of(self._blk)
+            self._pos = pos + n
+            return c[pos:pos + n].copy()
+        if n <= _CHUNK:
+            return _u24_of(self._draw32(n))
+        out = np.empty(n, F32)
+        o = 0
+        for w in self._pieces32(n):
+            _u24_of(w, out[o:o + w.size])
+            o += w.size
+        return out
+
+    def _u53(self, n):
+        """n double uniforms (random64() & (2**53 - 1)) * 2**-53 (float64)."""
+        pos = self._pos
+        if 2 * n <= self._end - pos and n < 128:
+            c = self._c64
+            if c is None:
+                c = self._c64 = _u53_at(self._blk)
+            self._pos = pos + 2 * n
+            return c[pos:pos + 2 * n:2].copy()
+        if n <= _CHUNK // 2:
+            return _u53_of(self._draw32(2 * n))
+        out = np.empty(n, F64)
+        o = 0
+        while o < n:
+            k = min(n - o, _CHUNK // 2)
+            _u53_of(self._draw32(2 * k), out[o:o + k])
+            o += k
+        return out
+
+    # ---- uniform -----------------------------------------------------------------------------------
+
+    def uniform(self, n, dtype=np.float32, low=0.0, high=1.0):
+        """rand / uniform_(low, high): torch's uniform_kernel (values in draw order)."""
+        dt = np.dtype(dtype)
+        n = int(n)
+        low, high = float(low), float(high)
+        if dt == F64:
+            _check_uniform_bounds(low, high, dt)
+            x = self._u53(n)
+            if low == 0.0 and high == 1.0:
+                return x
+            v = _fma64(x, high - low, low)
+            return _clamp_to(v, high, low)
+        if not (dt == F32 or _is_half(dt)):
+            raise TypeError(f"uniform_ is not implemented for {dt}")
+        _check_uniform_bounds(low, high, dt)
+        x = self._u24(n)
+        lo32, hi32 = _f32(low), _f32(high)
+        if not (lo32 == 0 and hi32 == 1):
+            rng = _f32(hi32 - lo32)
+            x = _fma32(x, rng, lo32)
+        if dt == F32:
+            return _clamp_to(x, hi32, lo32) if not (lo32 == 0 and hi32 == 1) else x
+        v = x.astype(dt)
+        hi_s = np.array(high).astype(F32).astype(dt)
+        lo_s = np.array(low).astype(F32).astype(dt)
+        return _clamp_to(v, hi_s, lo_s)
+
+    # ---- normal ------------------------------------------------------------------------------------
+
+    def normal(self, n, dtype=np.float32, mean=0.0, std=1.0, contiguous=True):
+        """randn / normal_(mean, std): torch's normal_kernel.
+
+        n >= 16 on a contiguous tensor: the vectorised Box-Muller (NormalFill16); otherwise (or when the
+        caller says the output is not contiguous) the serial double Box-Muller with the cached normal.
+        """
+        dt = np.dtype(dtype)
+        n = int(n)
+        mean, std = float(mean), float(std)
+        if n >= 16 and contiguous:
+            if dt == F32:
+                return self._normal_vec_f32(n, mean, std)
+            if dt == F64:
+                return self._normal_vec_f64(n, mean, std)
+            if _is_half(dt):
+                return self._normal_vec_f32(n, mean, std, halfway=True).astype(dt)
+            raise TypeError(f"normal is not implemented for {dt}")
+        if not _is_float(dt):
+            raise TypeError(f"normal is not implemented for {dt}")
+        return _cast(self._normal_serial(n, mean, std), dt)
+
+    def _normal_vec_f32(self, n, mean, std, halfway=False):
+        full, rem = divmod(n, 16)
+        out = np.empty(n, F32)
+        ws = _Scratch(8 * min(full + 1, _CHUNK // 16))
+        done = 0
+        while done < full:
+            m = min(full - done, _CHUNK // 16)
+            w = self._draw32(16 * m).reshape(m, 16)
+            _normal16_f32(w, mean, std, out[16 * done:16 * (done + m)].reshape(m, 16), ws)
+            done += m
+        if rem:
+            if not halfway:
+                self._draw32(rem)  # float draws every element first; the tail block is then redrawn
+            w = self._draw32(16).reshape(1, 16)
+            tail = np.empty((1, 16), F32)
+            _normal16_f32(w, mean, std, tail, ws)
+            out[n - 16:] = tail.reshape(16)
+        return out
+
+    def _normal_vec_f64(self, n, mean, std):
+        full, rem = divmod(n, 16)
+        out = np.empty(n, F64)
+        done = 0
+        while done < full:
+            m = min(full - done, _CHUNK // 32)
+            u = self._u53(16 * m).reshape(m, 16)
+            _normal16_f64(u, mean, std, out[16 * done:16 * (done + m)].reshape(m, 16))
+            done += m
+        if rem:
+            self._draw32(2 * rem)
+            u = self._u53(16).reshape(1, 16)
+            tail = np.empty((1, 16), F64)
+            _normal16_f64(u, mean, std, tail)
+            out[n - 16:] = tail.reshape(16)
+        return out
+
+    def _normal_serial(self, n, mean, std):
+        """n draws of at::normal_distribution<double>(mean, std), as float64 (serial kernel)."""
+        out = np.empty(n, F64)
+        i = 0
+        if n and self._next_double is not None:
+            out[0] = _fma_scalar(self._next_double, std, mean)
+            self._next_double = None
+            i = 1
+        pairs = (n - i + 1) // 2
+        if not pairs:
+            return out
+        u = self._u53(2 * pairs)
+        u1, u2 = u[0::2], u[1::2]
+        if pairs < 64:
+            vals = []
+            log1p, sqrt, cos, sin = math.log1p, math.sqrt, math.cos, math.sin
+            for a, b in zip(u1.tolist(), u2.tolist()):
+                r = sqrt(-2.0 * log1p(-b))
+                th = _TWO_PI * a
+                vals.append(r * cos(th))
+                vals.append(r * sin(th))
+            z = np.array(vals, F64)
+        else:
+            r = np.sqrt(-2.0 * np.fromiter(map(math.log1p, (-u2).tolist()), F64, pairs))
+            th = _TWO_PI * u1
+            z = np.empty(2 * pairs, F64)
+            np.multiply(r, np.cos(th), out=z[0::2])
+            np.multiply(r, np.sin(th), out=z[1::2])
+        m = n - i
+        if m < z.size:
+            self._next_double = float(z[-1])
+        z = z[:m]
+        if mean == 0.0 and std == 1.0:
+            out[i:] = z + 0.0
+        elif m < 8:
+            out[i:] = [_fma_scalar(v, std, mean) for v in z.tolist()]
+        else:
+            out[i:] = _fma64(z, std, mean)
+        return out
+
+    def normal_tensor(self, mean, std, dtype=None):
+        """torch.normal with tensor arguments, composed as torch does it (arrays already broadcast or not).
+
+        (tensor mean, float std): normal_(0, std) then add_(mean); (float mean, tensor std): normal_(0, 1),
+        mul_(std), add_(mean cast to the dtype); (tensor, tensor): normal_(0, 1), mul_(std), add_(mean).
+        The result has the broadcast shape and the dtype of the tensor argument (mean's if both).
+        """
+        m_arr = isinstance(mean, np.ndarray)
+        s_arr = isinstance(std, np.ndarray)
+        if m_arr and not s_arr:
+            dt = np.dtype(dtype or mean.dtype)
+            z = self.normal(mean.size, dt, 0.0, float(std)).reshape(mean.shape)
+            return _cast(z + mean, dt) if dt.kind == "f" else (z + mean).astype(dt)
+        if s_arr and not m_arr:
+            dt = np.dtype(dtype or std.dtype)
+            z = self.normal(std.size, dt, 0.0, 1.0).reshape(std.shape)
+            z = (z * std).astype(dt)
+            return (z + np.array(mean).astype(F32 if _is_half(dt) else dt).astype(dt)).astype(dt)
+        shape = np.broadcast_shapes(mean.shape, std.shape)
+        dt = np.dtype(dtype or mean.dtype)
+        z = self.normal(int(np.prod(shape, dtype=np.int64)), dt, 0.0, 1.0).reshape(shape)
+        z = (z * std).astype(dt)
+        return (z + mean).astype(dt)
+
+    def log_normal(self, n, dtype=np.float32, mean=1.0, std=2.0):
+        """log_normal_(mean, std): exp(normal_distribution<double>(mean, std)) element by element."""
+        dt = np.dtype(dtype)
+        z = self._normal_serial(int(n), float(mean), float(std))
+        return _cast(np.fromiter(map(math.exp, z.tolist()), F64, z.size), dt)
+
+    # ---- integers ----------------------------------------------------------------------------------
+
+    def _from_to(self, n, rng, base):
+        """int64 values (v % rng) + base, v a 32-bit draw if rng < 2**28 else a random64(); wraps like C."""
+        if rng < (1 << 28):
+            w = self._draw32(n)
+            if rng & (rng - 1) == 0:
+                m = np.bitwise_and(w, rng - 1)
+            else:
+                r = np.uint32(rng)
+                m = np.floor_divide(w, r)
+                m *= r
+                np.subtract(w, m, out=m)
+            out = m.astype(np.int64)
+            if base:
+                out += np.int64(base)
+            return out
+        v = self._draw64(n)
+        if rng & (rng - 1) == 0:
+            v &= np.uint64(rng - 1)
+        else:
+            r = np.uint64(rng)
+            q = np.floor_divide(v, r)
+            q *= r
+            np.subtract(v, q, out=v)
+        if base:
+            v += np.uint64(base & 0xFFFFFFFFFFFFFFFF)
+        return v.view(np.int64)
+
+    def randint(self, n, low, high, dtype=np.int64):
+        """randint / random_(low, high): uniform integers in [low, high), torch's uniform_int_from_to."""
+        dt = np.dtype(dtype)
+        low, high = int(low), int(high)
+        if _is_float(dt):
+            low, high = _update_from(low, dt), _update_to(high, dt)
+        if low >= high:
+            raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+        rng = (high - low) & 0xFFFFFFFFFFFFFFFF
+        if rng == 0:  # high - low == 2**64
+            return self.random_full64(int(n), dt)
+        return _cast(self._from_to(int(n), rng, low), dt)
+
+    def random_full64(self, n, dtype=np.int64):
+        """random_(-2**63, None): random64() reinterpreted as int64, then cast."""
+        dt = np.dtype(dtype)
+        return _cast(self._draw64(int(n)).view(np.int64), dt)
+
+    def random_(self, n, dtype=np.int64, from_=None, to=None):
+        """Tensor.random_(): no bounds -> [0, 2**mantissa] for floats, [0, max] for integers; (from_, to)
+        -> randint semantics; (from_, None) -> [from_, max]; (-2**63, None) -> the full 64-bit range."""
+        dt = np.dtype(dtype)
+        n = int(n)
+        if from_ is not None:
+            from_ = int(from_)
+            if to is not None:
+                return self.randint(n, from_, int(to), dt)
+            if from_ == -(1 << 63):
+                return self.random_full64(n, dt)
+            if _is_float(dt):
+                to_inc = 1 << _digits(dt)
+                from_ = _update_from(from_, dt)
+            elif dt == np.bool_:
+                to_inc = 1
+            else:
+                to_inc = min(int(np.iinfo(dt).max), (1 << 63) - 1)
+            if from_ > to_inc:
+                raise RuntimeError("random_ expects 'from' casted to dtype to be less than or equal to 'to_inc'")
+            return _cast(self._from_to(n, (to_inc - from_ + 1) & 0xFFFFFFFFFFFFFFFF, from_), dt)
+        if dt == np.bool_:
+            return np.bitwise_and(self._draw32(n), 1).astype(np.bool_)
+        if dt == _I64:
+            v = self._draw64(n)
+            v &= np.uint64((1 << 63) - 1)
+            return v.view(np.int64)
+        if dt == F64:
+            return self._from_to(n, (1 << 53) + 1, 0).astype(F64)  # random64 since 2**53+1 >= 2**28
+        if _is_float(dt):
+            mod = (1 << _digits(dt)) + 1
+            w = self._draw32(n)
+            return _cast(_mod32(w, mod).astype(F32), dt)
+        if dt in (np.dtype(np.uint8), np.dtype(np.int8), np.dtype(np.int16), _I32):
+            mod = int(np.iinfo(dt).max) + 1
+            return _mod32(self._draw32(n), mod).astype(dt)
+        raise RuntimeError(f'"random_kernel_cpu" not implemented for {dt}')
+
+    # ---- permutations ------------------------------------------------------------------------------
+
+    def randperm(self, n, dtype=np.int64):
+        """randperm(n): torch's randperm_cpu (forward Fisher-Yates with 32-bit draws below 214748364,
+        inside-out shuffle with 64-bit draws from there on)."""
+        n = int(n)
+        dt = np.dtype(dtype)
+        if n < _RANDPERM_SWITCH:
+            perm = _perm_forward(self, n)
+        else:
+            perm = _perm_inside_out(self, n)
+        return perm.astype(dt)
+
+    # ---- other distributions -----------------------------------------------------------------------
+
+    def bernoulli_scalar(self, n, p, dtype=np.float32):
+        """bernoulli_(p) with a float p: double uniform < p (bernoulli_distribution<double>)."""
+        p = float(p)
+        if not 0 <= p <= 1:
+            raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+        return (self._u53(int(n)) < p).astype(np.dtype(dtype))
+
+    bernoulli = bernoulli_scalar
+
+    def bernoulli_tensor(self, p, dtype=np.float32):
+        """bernoulli_(p_tensor) / torch.bernoulli(p): p flat in the output's memory order.  A float64 p
+        draws a double uniform per element, any other p dtype a float uniform (compared in float)."""
+        p = np.asarray(p).reshape(-1)
+        dt = np.dtype(dtype)
+        if p.dtype == F64:
+            u = self._u53(p.size)
+            return (u < p).astype(dt)
+        u = self._u24(p.size)
+        return (u < p.astype(F32)).astype(dt)
+
+    def exponential(self, n, dtype=np.float32, lambd=1.0):
+        """exponential_(lambd): -1/lambd * log1p(-u), u a double uniform."""
+        lambd = float(lambd)
+        u = self._u53(int(n))
+        v = np.fromiter(map(math.log1p, (-u).tolist()), F64, u.size)
+        v *= -1.0 / lambd
+        return _cast(v, np.dtype(dtype))
+
+    def geometric(self, n, dtype=np.float32, p=0.5):
+        """geometric_(p): ceil(log(u) / log1p(-p)), u a double uniform."""
+        p = float(p)
+        u = self._u53(int(n))
+        d = math.log1p(-p)
+        lg = np.fromiter(map(_safe_log, u.tolist()), F64, u.size)
+        v = np.ceil(lg / d)
+        dt = np.dtype(dtype)
+        if dt.kind in "iub":
+            return _float_to_int(v, dt)
+        return _cast(v, dt)
+
+    def cauchy(self, n, dtype=np.float32, median=0.0, sigma=1.0):
+        """cauchy_(median, sigma): fma(sigma, tan(pi * (u - 0.5)), median), u a double uniform."""
+        u = self._u53(int(n))
+        t = np.fromiter(map(math.tan, (math.pi * (u - 0.5)).tolist()), F64, u.size)
+        return _cast(_fma64(t, float(sigma), float(median)), np.dtype(dtype))
+
+    def multinomial(self, probs, num_samples, replacement=False):
+        """torch.multinomial on a 2-d (rows, categories) array; returns int64 (rows, num_samples)."""
+        probs = np.asarray(probs)
+        rows = probs.reshape(-1, probs.shape[-1])
+        ns = int(num_samples)
+        if not replacement or ns == 1:
+            # q = empty_like(p).exponential_(1); argmax / topk of p / q (in p's dtype)
+            q = self.exponential(rows.size, rows.dtype, 1.0).reshape(rows.shape)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                r = (rows / q).astype(rows.dtype)
+            if ns == 1:
+                return np.argmax(r, axis=-1).reshape(-1, 1).astype(np.int64)
+            order = np.argsort(-r.astype(F64), axis=-1, kind="stable")
+            return order[:, :ns].astype(np.int64)
+        acc = F64 if rows.dtype == F64 else F32
+        out = np.empty((rows.shape[0], ns), np.int64)
+        for i in range(rows.shape[0]):
+            cum = np.cumsum(rows[i].astype(acc), dtype=acc)
+            total = cum[-1]
+            cum = (cum / total).astype(acc)
+            cum[-1] = 1
+            u = self._u53(ns)
+            out[i] = np.searchsorted(cum.astype(F64), u, side="left")
+        return out
+
+    def poisson(self, rates, dtype=None):
+        """torch.poisson: sample_poisson per element (serial), returned in rates' dtype."""
+        rates = np.asarray(rates)
+        dt = np.dtype(dtype or rates.dtype)
+        flat = rates.reshape(-1).astype(F64).tolist()
+        u53 = self._u53_scalar
+        res = [_sample_poisson(lam, u53) for lam in flat]
+        return _cast(np.array(res, F64).reshape(rates.shape), dt)
+
+    def _u53_scalar(self):
+        w = self._draw32(2)
+        return ((int(w[0]) & 0x1FFFFF) * 4294967296 + int(w[1])) * 1.1102230246251565e-16
+
+
+# ---------------------------------------------------------------------------------------------------
+# helpers for the samplers
+# ---------------------------------------------------------------------------------------------------
+
+def _u24_of(w, out=None):
+    k = np.bitwise_and(w, 0xFFFFFF)
+    if out is None:
+        out = k.view(np.int32).astype(F32)
+        out *= _TWO_M24
+        return out
+    np.multiply(k.view(np.int32), _TWO_M24, out=out, casting="unsafe")
+    return out
+
+
+def _u53_of(w, out=None):
+    """Float64 uniforms from consecutive word pairs (hi, lo): ((hi & 0x1FFFFF) 2**32 + lo) 2**-53."""
+    x = w.view(np.uint64)  # little endian: x = hi | lo << 32
+    v = np.bitwise_and(x, np.uint64(0x1FFFFF))
+    v <<= np.uint64(32)
+    v |= x >> np.uint64(32)
+    if out is None:
+        out = v.view(np.int64).astype(F64)
+        out *= 2.0 ** -53
+        return out
+    np.multiply(v.view(np.int64), 2.0 ** -53, out=out, casting="unsafe")
+    return out
+
+
+def _u53_at(blk):
+    """u53 of the pair starting at every position of a block (for the small-call cache)."""
+    if blk.size < 2:
+        return np.empty(0, F64)
+    hi = np.bitwise_and(blk[:-1], 0x1FFFFF).astype(F64)
+    hi *= 4294967296.0
+    hi += blk[1:]
+    hi *= 2.0 ** -53
+    return hi
+
+
+def _pairs64(w):
+    x = w.view(np.uint64)
+    v = x << np.uint64(32)
+    v |= x >> np.uint64(32)
+    return v
+
+
+def _mod32(w, mod):
+    r = np.uint32(mod)
+    m = np.floor_divide(w, r)
+    m *= r
+    np.subtract(w, m, out=m)
+    return m
+
+
+_FMAX = {"float16": 65504.0, "bfloat16": 3.3895313892515355e38, "float32": 3.4028234663852886e38,
+         "float64": 1.7976931348623157e308}
+
+
+def _check_uniform_bounds(low, high, dt):
+    """uniform_impl_'s checks (the bounds are then within the dtype's range, so torch's clamp is a no-op)."""
+    big = _FMAX[dt.name]
+    name = {"float16": "Half", "bfloat16": "BFloat16", "float32": "float", "float64": "double"}[dt.name]
+    if not -big <= low <= big:
+        raise RuntimeError(f"from is out of bounds for {dt.name}")
+    if not -big <= high <= big:
+        raise RuntimeError(f"to is out of bounds for {dt.name}")
+    if low > high:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low} > to={high}")
+    if high - low > big:
+        raise RuntimeError(f"uniform_ expects to-from <= std::numeric_limits<{name}>::max(), but found "
+                           f"to={high} and from={low} which result in to-from to exceed the limit")
+
+
+def _clamp_to(v, to, frm):
+    """value == to ? from : value (torch's guard against rounding up to the upper bound)."""
+    hit = v == to
+    if hit.any():
+        v = v.copy()
+        v[hit] = frm
+    return v
+
+
+def _update_from(frm, dt):
+    """templates::update_from<scalar_t>: move `from` right to the next value that survives the cast."""
+    from_plus_1 = int(np.array(frm + 1, dtype=np.int64).astype(F32).astype(dt).astype(F64)
+                      if _is_half(dt) else np.array(frm + 1, np.int64).astype(dt).astype(F64))
+    if from_plus_1 < frm:
+        f = abs(frm + 1)
+        nbits = f.bit_length() - 1
+        frm = from_plus_1 + (1 << (nbits - _digits(dt) + 1))
+    return frm
+
+
+def _update_to(to, dt):
+    to_minus_1 = int(np.array(to - 1, dtype=np.int64).astype(F32).astype(dt).astype(F64)
+                     if _is_half(dt) else np.array(to - 1, np.int64).astype(dt).astype(F64))
+    if to_minus_1 >= to:
+        t = abs(to - 1)
+        nbits = t.bit_length() - 1
+        to = to_minus_1 - (1 << (nbits - _digits(dt) + 1))
+    return to
+
+
+def _safe_log(x):
+    return math.log(x) if x > 0 else -math.inf
+
+
+def _float_to_int(v, dt):
+    """static_cast<integer>(double) as x86 does it (cvttsd2si: out of range -> INT64_MIN), then narrowed."""
+    v = np.asarray(v, F64)
+    bad = ~np.isfinite(v) | (v >= 2.0 ** 63) | (v < -2.0 ** 63)
+    with np.errstate(invalid="ignore"):
+        i = np.where(bad, 0, v).astype(np.int64)
+    i[bad] = np.iinfo(np.int64).min
+    if dt == np.bool_:
+        return v != 0
+    return i.astype(dt)
+
+
+def _libm_lgamma():
+    try:
+        lib = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
+        f = lib.lgamma
+        f.restype = ctypes.c_double
+        f.argtypes = [ctypes.c_double]
+        return f
+    except (OSError, AttributeError):  # pragma: no cover
+        return math.lgamma
+
+
+_lgamma = None
+
+
+def _sample_poisson(lam, uniform):
+    """sample_poisson from ATen/native/Distributions.cpp (plain double arithmetic, libm functions)."""
+    global _lgamma
+    if lam >= 10:
+        slam = math.sqrt(lam)
+        loglam = math.log(lam)
+        b = 0.931 + 2.53 * slam
+        a = -0.059 + 0.02483 * b
+        invalpha = 1.1239 + 1.1328 / (b - 3.4)
+        vr = 0.9277 - 3.6224 / (b - 2)
+        while True:
+            u = uniform() - 0.5
+            v = uniform()
+            us = 0.5 - abs(u)
+            k = math.floor((2 * a / us + b) * u + lam + 0.43)
+            if us >= 0.07 and v <= vr:
+                return k
+            if k < 0 or (us < 0.013 and v > us):
+                continue
+            if _lgamma is None:
+                _lgamma = _libm_lgamma()
+            if (_safe_log(v) + math.log(invalpha) - math.log(a / (us * us) + b)) <= \
+                    (-lam + k * loglam - _lgamma(float(k) + 1)):
+                return k
+    if lam == 0:
+        return 0
+    if lam < 0 or lam != lam:
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    enlam = math.exp(-lam)
+    x = 0
+    prod = 1.0
+    while True:
+        prod *= uniform()
+        if prod > enlam:
+            x += 1
+        else:
+            return x
+
+
+# ---------------------------------------------------------------------------------------------------
+# randperm
+# ---------------------------------------------------------------------------------------------------
+
+def _resolve_chains(link, idx_dtype):
+    """root[i] = follow link (link[i] < i, or -1 meaning 'stop here') until it stops; pointer jumping."""
+    n = link.size
+    ar = np.arange(n, dtype=idx_dtype)
+    ptr = np.where(link >= 0, link, ar).astype(idx_dtype)
+    while True:
+        nxt = ptr[ptr]
+        if np.array_equal(nxt, ptr):
+            return ptr
+        ptr = nxt
+
+
+def _perm_forward(gen, n):
+    """for i in 0..n-2: j = i + draw % (n - i); swap(a[i], a[j]) -- without a Python loop.
+
+    Step i fixes position i.  Group the steps by their target t_i = j_i (a sort of (t, i) keys).  Before step
+    i, position t holds t if no earlier step targeted it, else the value that the latest such step s moved
+    there, which is V(s), the value position s held just before step s.  So out[i] = V(prev step with the
+    same target) or t_i, and V(q) = V(last step < q that targeted q) or q, resolved by pointer jumping.
+    """
+    if n <= 1:
+        return np.arange(n, dtype=np.int64)
+    it = np.int32 if n < (1 << 31) else np.int64
+    m = n - 1
+    w = gen._draw32(m)
+    steps = np.arange(m, dtype=np.uint32 if n < (1 << 32) else np.uint64)
+    span = np.uint32(n) - steps if steps.dtype == np.uint32 else np.uint64(n) - steps
+    t = np.remainder(w.astype(span.dtype), span)
+    t += steps
+    # virtual last step: position n-1 "targets" itself
+    key = np.empty(n, np.int64)
+    key[:m] = t.astype(np.int64) << 32
+    key[:m] |= np.arange(m, dtype=np.int64)
+    key[m] = (np.int64(m) << 32) | m
+    key.sort()
+    ks = key >> 32
+    si = (key & 0xFFFFFFFF).astype(it)
+    same = ks[1:] == ks[:-1]
+    prev = np.full(n, -1, it)
+    prev[si[1:][same]] = si[:-1][same]
+    tgt = np.empty(n, it)
+    tgt[:m] = t.astype(it)
+    tgt[m] = m
+    # last[q]: the last step s < q that targeted q (all steps targeting q are <= q)
+    is_last = np.ones(n, bool)
+    is_last[:-1] = ~same
+    grp = ks[is_last].astype(it)
+    last_s = si[is_last]
+    lastlink = np.full(n, -1, it)
+    selfie = last_s == grp              # the group's last step is q itself: take its predecessor
+    lastlink[grp[~selfie]] = last_s[~selfie]
+    lastlink[grp[selfie]] = prev[last_s[selfie]]
+    root = _resolve_chains(lastlink, it)  # V(q) = root index value (V(root) = root)
+    has_prev = prev >= 0
+    out = np.where(has_prev, root[np.where(has_prev, prev, 0)], tgt)
+    return out.astype(np.int64)
+
+
+def _perm_inside_out(gen, n):
+    """for i in 0..n-1: z = random64() % (i + 1); a[i] = a[z]; a[z] = i -- vectorised.
+
+    Final a[p] = the last i with z_i == p if any; otherwise W(p), the value step p left at p:
+    W(q) = q if z_q == q, else (previous i < q with z_i == z_q) if any, else W(z_q).
+    """
+    it = np.int32 if n < (1 << 31) - 1 else np.int64
+    z = np.empty(n, it)
+    o = 0
+    while o < n:
+        k = min(n - o, 1 << 22)
+        v = gen._draw64(k)
+        z[o:o + k] = np.remainder(v, np.arange(o + 1, o + k + 1, dtype=np.uint64))
+        o += k
+    key = (z.astype(np.int64) << 32) | np.arange(n, dtype=np.int64)
+    key.sort()
+    ks = (key >> 32).astype(it)
+    si = (key & 0xFFFFFFFF).astype(it)
+    same = ks[1:] == ks[:-1]
+    prev = np.full(n, -1, it)
+    prev[si[1:][same]] = si[:-1][same]
+    is_last = np.ones(n, bool)
+    is_last[:-1] = ~same
+    last = np.full(n, -1, it)
+    last[ks[is_last]] = si[is_last]
+    ar = np.arange(n, dtype=it)
+    selfloop = z == ar
+    direct = np.where(selfloop, ar, prev)
+    has = direct >= 0
+    link = np.where(has, -1, z).astype(it)
+    root = _resolve_chains(link, it)
+    w = np.where(has, direct, 0)[root]
+    return np.where(last >= 0, last, w).astype(np.int64)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The default generator and module-level helpers
+# ---------------------------------------------------------------------------------------------------
+
+default_generator = Generator()
+default_generator.seed()
+
+
+def manual_seed(seed):
+    return default_generator.manual_seed(seed)
+
+
+def seed():
+    return default_generator.seed()
+
+
+def initial_seed():
+    return default_generator.initial_seed()
+
+
+def get_rng_state():
+    return default_generator.get_state()
+
+
+def set_rng_state(state):
+    default_generator.set_state(state)
