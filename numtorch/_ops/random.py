@@ -7,19 +7,27 @@ streams are not reproduced).
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import _dtype as D
-from .._backends import meta_empty, move
+from .._backends import move
 from .._device import CPU, META
 from .._tensor import Tensor, wrap
 from ._meta import parse_size
 from ._registry import check_inplace_leaf, export, write_into
+from .creation import _dev, _like, empty
+
+_random_module = []
 
 
 def _engine():
-    from .. import _random
-    return _random
+    """The generator module, imported on first use (keeps `import numtorch` light)."""
+    if not _random_module:
+        from .. import _random
+        _random_module.append(_random)
+    return _random_module[0]
 
 
 def _gen(generator):
@@ -42,7 +50,9 @@ def _memory_order_fill(shape, strides, values):
 
 
 def _fill(t, values):
-    """Write flat `values` into tensor `t` in its memory order."""
+    """Write flat `values` (or `values(n, dtype, contiguous)`) into tensor `t` in its memory order."""
+    if callable(values):
+        values = values(t._data.size, t._dtype, t.is_contiguous())
     if t._device is META:
         t._bump()
         return t
@@ -52,32 +62,24 @@ def _fill(t, values):
 
 
 def _new(size, dtype, device, requires_grad, out, name, draw, layout_like=None):
-    shape = parse_size(size) if size is not None else layout_like._data.shape
-    dt = dtype or (out._dtype if out is not None else D._default[0])
+    """A new tensor (or `out`) filled by `draw`; `layout_like` gives a `*_like` its input's layout."""
     if out is not None:
         from ._registry import check_out, resize_out
         check_out(name, out, out._dtype, ())
-        resize_out(out, shape)
-        n = out._data.size
-        return _fill(out, draw(n, out._dtype))
-    from .creation import _dev, _like
-    dev = _dev(device) if layout_like is None or device is not None else layout_like._device
+        resize_out(out, parse_size(size))
+        return _fill(out, draw)
+    dt = dtype or D._default[0]
     if layout_like is not None:
-        t = _like(name, layout_like, None, dt, dev if device is not None else None, False, None)
+        t = _like(name, layout_like, None, dt, device, False, None)
+        _fill(t, draw)
     else:
-        t = wrap(meta_empty(shape, dt.np) if dev is META else np.empty(shape, dt.np), dt, CPU if dev is not META
-                 else META)
-    n = t._data.size
-    if dev is META:
-        t = wrap(t._data, dt, META)
-    else:
-        vals = draw(n, dt)
-        if layout_like is not None:
-            _fill(t, vals)
+        shape = parse_size(size)
+        dev = _dev(device)
+        if dev is CPU:  # a fresh draw in torch's order is already the contiguous result
+            t = wrap(draw(math.prod(shape), dt, True).reshape(shape), dt, CPU)
         else:
-            t._data[...] = vals.reshape(shape)
-        if dev is not CPU:
-            t = wrap(move(t._data, CPU, dev), dt, dev)
+            t = empty(shape, dtype=dt, device=dev)
+            _fill(t, draw)
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -85,7 +87,7 @@ def _new(size, dtype, device, requires_grad, out, name, draw, layout_like=None):
 
 def _float_only(name, dt):
     if not (dt.is_floating_point or dt.is_complex):
-        raise RuntimeError(f'"{name}" not implemented for \'{_tn(dt)}\'')
+        raise NotImplementedError(f'"{name}" not implemented for \'{_tn(dt)}\'')
 
 
 def _tn(dt):
@@ -94,7 +96,7 @@ def _tn(dt):
 
 
 def _uniform_draw(g, low=0.0, high=1.0):
-    def draw(n, dt):
+    def draw(n, dt, contiguous):
         if dt.is_complex:
             v = g.uniform(2 * n, dt.to_real().np, low, high)
             return v.view(dt.np) if dt.np.itemsize == 2 * v.itemsize else v[0::2] + 1j * v[1::2]
@@ -103,12 +105,13 @@ def _uniform_draw(g, low=0.0, high=1.0):
 
 
 def _normal_draw(g, mean=0.0, std=1.0):
-    def draw(n, dt):
+    # torch's vectorised normal path runs only for contiguous outputs; others draw one value at a time
+    def draw(n, dt, contiguous):
         if dt.is_complex:
             # torch draws 2n reals with std / sqrt(2) and pairs them
-            v = g.normal(2 * n, dt.to_real().np, mean, std / np.sqrt(2))
+            v = g.normal(2 * n, dt.to_real().np, mean, std / np.sqrt(2), contiguous=contiguous)
             return v.view(dt.np)
-        return g.normal(n, dt.np, mean, std)
+        return g.normal(n, dt.np, mean, std, contiguous=contiguous)
     return draw
 
 
@@ -169,7 +172,7 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={lo} >= to={hi}")
     g = _gen(generator)
     dt = dtype or (out._dtype if out is not None else D.int64)
-    return _new(size, dt, device, requires_grad, out, "randint", lambda n, d: g.randint(n, lo, hi, d.np))
+    return _new(size, dt, device, requires_grad, out, "randint", lambda n, d, c: g.randint(n, lo, hi, d.np))
 
 
 @export
@@ -181,7 +184,7 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
     g = _gen(generator)
     lo, hi = int(low), int(high)
     return _new(None, dtype or input._dtype, device, requires_grad, None, "randint_like",
-                lambda n, d: g.randint(n, lo, hi, d.np), layout_like=input)
+                lambda n, d, c: g.randint(n, lo, hi, d.np), layout_like=input)
 
 
 @export
@@ -189,10 +192,10 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
              requires_grad=False):
     """Mirrors `torch.randperm` (int64 by default)."""
     if n < 0:
-        raise RuntimeError(f"n must be non-negative, got{n}")
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     g = _gen(generator)
     dt = dtype or D.int64
-    return _new((n,), dt, device, requires_grad, out, "randperm", lambda k, d: g.randperm(k, d.np))
+    return _new((n,), dt, device, requires_grad, out, "randperm", lambda k, d, c=True: g.randperm(k, d.np))
 
 
 @export
@@ -227,8 +230,9 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     a = input._host()
     if p is None:
         if (a < 0).any() or (a > 1).any():
-            raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error "
-                               "message be improved?  If so, please report an enhancement request to PyTorch.)")
+            raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this "
+                               "error message be improved?  If so, please report an enhancement request to "
+                               "PyTorch.)")
         vals = g.bernoulli_tensor(np.ascontiguousarray(a).reshape(-1), input._dtype.np)
     else:
         vals = g.bernoulli_scalar(a.size, float(p), input._dtype.np)
@@ -273,7 +277,7 @@ def poisson(input, generator=None):
 
 def _inplace(name, t, draw):
     check_inplace_leaf(t)
-    return _fill(t, draw(t._data.size, t._dtype))
+    return _fill(t, draw)
 
 
 def uniform_(self, a=0.0, b=1.0, *, generator=None, **kw):
@@ -295,17 +299,17 @@ def random_(self, from_=None, to=None, *, generator=None, **kw):
     g = _gen(generator)
     from_ = kw.pop("from", from_)
     if from_ is None and to is None:
-        return _inplace("random_", self, lambda n, d: g.random_(n, d.np))
+        return _inplace("random_", self, lambda n, d, c: g.random_(n, d.np))
     if to is None:
         from_, to = 0, from_
-    return _inplace("random_", self, lambda n, d: g.randint(n, int(from_), int(to), d.np))
+    return _inplace("random_", self, lambda n, d, c: g.randint(n, int(from_), int(to), d.np))
 
 
 def _sampler(method):
     def inplace(self, *args, generator=None, **kwargs):
         g = _gen(generator)
         _float_only(method + "_cpu", self._dtype)
-        return _inplace(method + "_", self, lambda n, d: getattr(g, method)(n, d.np, *args, **kwargs))
+        return _inplace(method + "_", self, lambda n, d, c: getattr(g, method)(n, d.np, *args, **kwargs))
     inplace.__name__ = method + "_"
     return inplace
 
@@ -317,8 +321,8 @@ def bernoulli_(self, p=0.5, *, generator=None):
         order = _memory_order_fill(self._data.shape, self._strides(), np.arange(self._data.size))
         flat = np.empty(self._data.size, probs.dtype)
         flat[order.reshape(-1)] = probs.reshape(-1)
-        return _inplace("bernoulli_", self, lambda n, d: g.bernoulli_tensor(flat, d.np))
-    return _inplace("bernoulli_", self, lambda n, d: g.bernoulli_scalar(n, float(p), d.np))
+        return _inplace("bernoulli_", self, lambda n, d, c: g.bernoulli_tensor(flat, d.np))
+    return _inplace("bernoulli_", self, lambda n, d, c: g.bernoulli_scalar(n, float(p), d.np))
 
 
 Tensor.uniform_ = uniform_
