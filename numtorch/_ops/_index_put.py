@@ -12,8 +12,8 @@ def _self_grad(grad, index):
 
 
 def _value_grad(grad, index, value_shape):
-    from ..autograd.graph import sum_to
     from .._tensor import wrap
+    from ..autograd.graph import sum_to
     r = wrap(grad._data[index].copy(), grad._dtype, grad._device)
     return sum_to(r, tuple(value_shape)) if r._data.shape != tuple(value_shape) else r
 

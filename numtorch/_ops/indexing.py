@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _dtype
 from .._device import CPU, META
 from .._tensor import Tensor, make_view, wrap
 from ._registry import check_inplace_leaf, node, record, recording
+
+_int64 = _dtype.int64
 
 _BASIC = (int, slice, type(None), type(Ellipsis))
 
@@ -63,7 +66,9 @@ def _convert(key, t):
         elif tk is slice:
             if k.step is not None:
                 step = k.step.__index__() if not isinstance(k.step, int) else k.step
-                if step <= 0:
+                if step == 0:
+                    raise ValueError("slice step cannot be zero")
+                if step < 0:
                     raise ValueError("step must be greater than zero")
             out.append(slice(_idx(k.start), _idx(k.stop), _idx(k.step)))
             dim += 1
@@ -78,13 +83,12 @@ def _convert(key, t):
                 mk = k._data.astype(bool) if k._dtype.name == "uint8" else k._data
                 for j, m in enumerate(mk.shape):
                     if dim + j >= a.ndim or a.shape[dim + j] != m:
-                        raise IndexError(f"The shape of the mask {list(mk.shape)} at index {j} does not match the "
+                        raise IndexError(f"The shape of the mask {list(mk.shape)} at index {j} does not "
+                                         f"match the "
                                          f"shape of the indexed tensor {list(a.shape)} at index {dim + j}")
                 out.append(_to_backend(mk, k, t))
                 dim += mk.ndim
             elif k._dtype._category == 1:
-                if k._data.ndim == 0 and False:
-                    pass
                 idx = _to_backend(k._data, k, t)
                 _check_bounds(idx, a.shape[dim] if dim < a.ndim else 0, dim)
                 out.append(idx)
@@ -97,7 +101,8 @@ def _convert(key, t):
                 dim += 1
                 continue
             basic = False
-            arr = np.asarray([x.item() if isinstance(x, Tensor) else x for x in k] if isinstance(k, list) else k)
+            arr = np.asarray([x.item() if isinstance(x, Tensor) else x for x in k]
+                             if isinstance(k, list) else k)
             if arr.dtype == bool:
                 out.append(arr)
                 dim += arr.ndim
@@ -110,7 +115,8 @@ def _convert(key, t):
             out.append(arr if t._device is CPU else _move_index(arr, t))
             dim += 1
         else:
-            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte "
+                             "Variables are "
                              "valid indices (got " + type(k).__name__ + ")")
     return tuple(out), basic
 
@@ -162,11 +168,74 @@ def _node_for(key):
 
 
 def getitem(self, key):
+    # fast paths (no autograd history needed, or a cheap node): an int, a tuple of ints and plain slices,
+    # one integer index tensor on a CPU tensor
+    a = self._data
+    tk = type(key)
+    if tk is int and a.ndim:
+        n = a.shape[0]
+        if -n <= key < n and self._device is CPU:
+            t = make_view(self, a[key] if a.ndim > 1 else a[key, ...])
+            if self._rg and recording(self):
+                record(SelectBackward0, (self,), t, {"self_sizes": a.shape, "index": (key,)})
+            return t
+    elif tk is tuple and len(key) <= a.ndim and self._device is CPU:
+        fast = True
+        has_slice = False
+        for d, k in enumerate(key):
+            t = type(k)
+            if t is int:
+                n = a.shape[d]
+                if not -n <= k < n:
+                    fast = False
+                    break
+            elif t is slice:
+                st = k.step
+                if st is not None and (type(st) is not int or st <= 0):
+                    fast = False
+                    break
+                has_slice = True
+            else:
+                fast = False
+                break
+        if fast:
+            arr = a[key]
+            if type(arr) is not _ndarray:
+                arr = a[key + (Ellipsis,)]
+            t = make_view(self, arr)
+            if self._rg and recording(self):
+                record(SliceBackward0 if has_slice else SelectBackward0, (self,), t,
+                       {"self_sizes": a.shape, "index": key})
+            return t
+    elif tk is Tensor and key._dtype is _int64 and key._device is CPU and self._device is CPU and a.ndim \
+            and key._data.ndim:
+        try:
+            arr = a.take(key._data, 0)
+        except IndexError:
+            pass
+        else:
+            t = wrap(arr, self._dtype, CPU)
+            if self._rg and recording(self):
+                record(IndexBackward0, (self,), t, {"self_sizes": a.shape, "index": (key._data,)})
+            return t
+    return _getitem(self, key)
+
+
+_ndarray = np.ndarray
+
+
+def _getitem(self, key):
     if self._data.ndim == 0 and key is not None and key is not Ellipsis and not (
             isinstance(key, tuple) and all(k is None or k is Ellipsis for k in key)) and not _is_mask(key):
-        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
+        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                         "`tensor.item<T>()` "
                          "in C++ to convert a 0-dim tensor to a number")
+    key = _int_tensors(key)
     idx, basic = _convert(key, self)
+    if not basic:
+        split = _split(key)
+        if split is not None:
+            return _getitem(_getitem(self, split[0]), split[1])
     if self._device is META:
         from .._backends import meta_empty, meta_probe
         r = meta_probe(self._data)[idx]
@@ -174,9 +243,12 @@ def getitem(self, key):
             return make_view(self, self._data[idx])
         return wrap(meta_empty(r.shape, r.dtype), self._dtype, META)
     if basic:
-        arr = self._data[idx]
-        if type(arr) is not type(self._data):
-            arr = self._data[idx + (Ellipsis,)]
+        if None in idx:
+            arr = _with_none(self._data, idx)
+        else:
+            arr = self._data[idx]
+            if type(arr) is not type(self._data):
+                arr = self._data[idx + (Ellipsis,)]
         t = make_view(self, arr)
         if recording(self):
             record(_node_for(key), (self,), t, {"self_sizes": self._data.shape, "index": idx})
@@ -188,10 +260,85 @@ def getitem(self, key):
     return t
 
 
+def _with_none(a, idx):
+    """Basic indexing with None, giving each new dim torch's stride (its unsqueeze rule, applied in order),
+    where NumPy would give 0."""
+    from .views import _elem_strides, _strided
+    shape, st = list(a.shape), _elem_strides(a)
+    off = pos = 0
+    ell = a.ndim - sum(1 for k in idx if k is not None and k is not Ellipsis)
+    for k in idx:
+        if k is None:
+            st.insert(pos, 1 if pos == len(shape) else shape[pos] * st[pos])
+            shape.insert(pos, 1)
+            pos += 1
+        elif k is Ellipsis:
+            pos += ell
+        elif type(k) is slice:
+            start, stop, step = k.indices(shape[pos])
+            n = len(range(start, stop, step))
+            off += start * st[pos]
+            shape[pos] = n
+            st[pos] *= step
+            pos += 1
+        else:
+            k = k + shape[pos] if k < 0 else k
+            off += k * st[pos]
+            del shape[pos], st[pos]
+    return _strided(a, shape, st, off)
+
+
+def _int_tensors(key):
+    """0-dim integer tensors index like ints in torch (a view)."""
+    if isinstance(key, Tensor):
+        return key.item() if key._data.ndim == 0 and key._dtype._category == 1 and not key._rg else key
+    if type(key) is tuple and any(isinstance(k, Tensor) for k in key):
+        return tuple(_int_tensors(k) for k in key)
+    return key
+
+
+def _split(key):
+    """(basic part, advanced part) of a key mixing ints/None with advanced indices, or None: torch applies
+    ints, slices and None first (a view), then the advanced indices on that view's dims."""
+    if type(key) is not tuple or not any(type(k) is int or k is None for k in key):
+        return None
+    first, second = [], []
+    for k in key:
+        if type(k) is int:
+            first.append(k)
+        elif k is None or type(k) is slice:
+            first.append(k)
+            second.append(slice(None))
+        elif k is Ellipsis:
+            first.append(k)
+            second.append(k)
+        else:
+            first.append(slice(None) if not _is_mask(k) else (slice(None),) * k._data.ndim)
+            second.append(k)
+    flat = []
+    for k in first:
+        flat.extend(k) if type(k) is tuple else flat.append(k)
+    return tuple(flat), tuple(second)
+
+
 def setitem(self, key, value):
     check_inplace_leaf(self)
+    key = _int_tensors(key)
+    split = _split(key)
+    if split is not None and not _convert(key, self)[1]:
+        setitem(getitem(self, split[0]), split[1], value)
+        return
+    if recording(self, value) and _convert(key, self)[1]:
+        # torch writes through a view of the region: the base's history goes through CopySlices
+        v = getitem(self, key)
+        if isinstance(value, Tensor):
+            v.copy_(value)
+        else:
+            v.fill_(value)
+        return
     if self._base is not None and self._base._rg and self._base._grad_fn is None and _grad_on():
-        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
+                           "operation.")
     idx, basic = _convert(key, self)
     if isinstance(value, Tensor):
         if value._device is not self._device and not (value._device is CPU and value._data.ndim == 0):
@@ -218,7 +365,7 @@ def setitem(self, key, value):
                     np.asarray(v, dtype=np.float32).astype(target.dtype)
             target[idx] = v
         except ValueError as e:
-            raise RuntimeError(_shape_msg(e, target, idx, v)) from None
+            raise RuntimeError(_shape_msg(e, target, idx, v, _convert(key, self)[1])) from None
     self._bump()
     if recording(self, value):
         from ..autograd.inplace import rebase_history
@@ -226,14 +373,26 @@ def setitem(self, key, value):
         rebase_history(self, lambda: record_setitem(self, idx, value))
 
 
+def self_dtype():
+    from .. import _dtype
+    return _dtype.float32
+
+
 def _grad_on():
     from ..autograd import grad_mode
     return grad_mode.state.enabled
 
 
-def _shape_msg(e, target, idx, v):
+def _shape_msg(e, target, idx, v, basic):
     try:
         dst = target[idx].shape
+        if basic:
+            from .._backends import meta_empty
+            from .views import expand
+            try:
+                expand(wrap(meta_empty(np.shape(v), np.float32), self_dtype(), META), dst)
+            except RuntimeError as err:
+                return str(err)
         return (f"shape mismatch: value tensor of shape {list(np.shape(v))} cannot be broadcast to indexing "
                 f"result of shape {list(dst)}")
     except Exception:
