@@ -437,7 +437,8 @@ class Tensor:
 
     def numpy(self, *, force=False):
         if self._dtype is D.bfloat16 or self._dtype is D.complex32:  # NumPy has no such dtype (for torch)
-            raise TypeError(f"Got unsupported ScalarType {'BFloat16' if self._dtype is D.bfloat16 else 'ComplexHalf'}")
+            name = "BFloat16" if self._dtype is D.bfloat16 else "ComplexHalf"
+            raise TypeError(f"Got unsupported ScalarType {name}")
         if force:
             return self.detach().cpu().resolve_conj()._host()
         if self._device is not CPU:

@@ -68,7 +68,7 @@ def INT_TO_FLOAT_TO_REAL(d):
 # ---- dtype support -------------------------------------------------------------------------------
 
 def _not_implemented(name, d):
-    return RuntimeError(f'"{name}" not implemented for \'{P.torch_name(d)}\'')
+    return NotImplementedError(f'"{name}" not implemented for \'{P.torch_name(d)}\'')
 
 
 class OpDef:
@@ -88,6 +88,7 @@ class OpDef:
         self.saves = ()
         self.fast = frozenset()           # dtypes for which same-dtype inputs compute directly
         self.fast_path = None
+        self.check = None                 # check(*operands) on the original operands, before promotion
         self.fn = None
 
     def derivative(op, node=None, scalar_node=None, **formulas):  # noqa: N805 - `self` is a formula key
@@ -224,10 +225,12 @@ def _check_args(op, args):
         raise TypeError(f"{op.name}() missing required argument '{missing}'")
     if not isinstance(args[0], Tensor):
         raise TypeError(f"{op.name}(): argument 'input' (position 1) must be Tensor, not {type(args[0]).__name__}")
-    for a in args:
+    for i, a in enumerate(args):
         if not (a is None or isinstance(a, (Tensor, int, float, complex, bool, np.number, np.bool_))):
-            raise TypeError(f"{op.name}(): argument '{op.operands[args.index(a)][0]}' must be Tensor or "
-                            f"Number, not {type(a).__name__}")
+            raise TypeError(f"{op.name}(): argument '{op.operands[i][0]}' (position {i + 1}) must be Tensor, "
+                            f"not {type(a).__name__}")
+    if op.check is not None:
+        op.check(*args)
 
 
 def _call(op, args, kw):
@@ -267,11 +270,18 @@ def _record(op, args, kw, result, original_self=None):
 # ---- in-place and out= (one write path) -----------------------------------------------------------
 
 def check_inplace_leaf(t):
-    if t._rg and t._grad_fn is None and _state.enabled:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    if _state.enabled:
+        if t._rg and t._grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        base = t._base
+        if base is not None and base._rg:  # torch's view checks (multi-output, no_grad, leaf base)
+            from ..autograd.views import check_view_inplace
+            check_view_inplace(t)
 
 
 def _internal_overlap(a):
+    if a.size == 0:  # an empty tensor has no element to share (NumPy gives it zero strides)
+        return False
     for n, s in zip(a.shape, a.strides):
         if s == 0 and n > 1:
             return True
@@ -296,6 +306,11 @@ def _inplace(op, self, args, kw):
     full = (self,) + args
     rd_in = _promoted(full)
     cd, rd = op.promote(rd_in)
+    from ._meta import broadcast_shapes
+    shape = broadcast_shapes(*[a._data.shape for a in full if isinstance(a, Tensor)])
+    if shape != self._data.shape:  # torch checks the output shape before dtypes
+        raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
+                           f"{list(shape)}")
     if not P.can_cast(rd, self._dtype):
         raise RuntimeError(f"result type {P.torch_name(rd)} can't be cast to the desired output type "
                            f"{P.torch_name(self._dtype)}")
@@ -363,7 +378,7 @@ def _attach(name, fn):
 
 
 def pointwise(promote=DEFAULT, *, name=None, dunder=None, reflected=None, method=True, inplace=True,
-              out=True, aliases=(), reject=(), kernel_name=None, fast=True):
+              out=True, aliases=(), reject=(), kernel_name=None, fast=True, check=None):
     """Declare a pointwise op over kernel `f(xp, *operands, **options)`; see the module docstring."""
     def deco(kernel):
         opname = name or kernel.__name__.rstrip("_")
@@ -377,6 +392,7 @@ def pointwise(promote=DEFAULT, *, name=None, dunder=None, reflected=None, method
             op.fast = frozenset(d for d in D.ALL if d.np is not None and d not in op.reject
                                 and promote(d) == (d, d if promote is not ALWAYS_BOOL else D.bool_)
                                 and not (promote is ALWAYS_BOOL and d in (D.float16, D.bfloat16)))
+        op.check = check
         op.fast_path = _fast_path(op) if fast else None
         op.fn = _make_function(op, out)
         FUNCTIONS[opname] = op.fn
@@ -429,6 +445,17 @@ _MISSING = object()
 def _fast_path(op):
     """The lean path shared by every variant: plain CPU tensors of one dtype (or a tensor and a Python
     number) compute with one kernel call and one wrap. Returns None when the general path must run."""
+    if op.check is not None:
+        inner = _fast_path_unchecked(op)
+
+        def checked(*args):
+            op.check(*args)
+            return inner(*args)
+        return checked
+    return _fast_path_unchecked(op)
+
+
+def _fast_path_unchecked(op):
     kernel = op.kernel
     fast = op.fast
     if len(op.operands) == 1:
@@ -525,7 +552,7 @@ def _make_method(op):
 
 def _make_inplace(op):
     kernel = op.kernel
-    fast = op.fast
+    fast = op.fast if op.check is None else frozenset()  # ops with a check take the general path
     binary = len(op.operands) == 2
     unary = len(op.operands) == 1
 
@@ -535,7 +562,9 @@ def _make_inplace(op):
             return _inplace(op, args[0], args[1:], kw)
         # fast path: no autograd, same dtype, CPU, result already of self's shape
         dt = self._dtype
-        if not self._rg and dt in fast and self._device is CPU and ((unary and not args) or (binary and len(args) == 1)):
+        base = self._base
+        if not self._rg and dt in fast and self._device is CPU and (base is None or not base._rg) and (
+                (unary and not args) or (binary and len(args) == 1)):
             a = self._data
             if unary:
                 r = kernel(np, a)
@@ -604,6 +633,8 @@ def _make_dunders(op, dunder, reflected):
             if isinstance(b, np.ndarray):
                 from .creation import as_tensor
                 b = as_tensor(b)
+                if reflected is None:
+                    return _call(op, (b, a), {})
             if reflected is not None:
                 return reflected(a, b)
             if type(b) in _SCALARS and op.name in _COMMUTATIVE:

@@ -3,8 +3,14 @@ from __future__ import annotations
 
 from .._tensor import Tensor
 from . import engine
-from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
-                        set_grad_enabled)
+from .grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 
 
 def _seq(x):
@@ -23,10 +29,14 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if grads is None:
         grads = [None] * len(tensors)
     if len(grads) != len(tensors):
-        raise RuntimeError(f"grad can be implicitly created only for scalar outputs")
+        raise RuntimeError(f"got {len(tensors)} tensors and {len(grads)} gradients")
     inputs = _seq(inputs)
-    if inputs is not None and len(inputs) == 0:
-        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    if inputs is not None:
+        if len(inputs) == 0:
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+        for t in inputs:
+            if t._grad_fn is not None:  # a non-leaf among `inputs` gets its .grad, as with retain_grad()
+                t.retain_grad()
     engine.run(tensors, grads, retain_graph, create_graph, inputs=inputs, accumulate=True, allow_unused=True)
 
 
@@ -62,3 +72,12 @@ def Variable(data, requires_grad=False, volatile=False):
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
            "is_grad_enabled", "is_inference_mode_enabled", "Variable"]
+
+
+from . import anomaly_mode, function, functional, graph  # noqa: E402
+from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: E402
+from .function import Function, once_differentiable  # noqa: E402
+from .gradcheck import gradcheck, gradgradcheck  # noqa: E402
+
+__all__ += ["Function", "once_differentiable", "detect_anomaly", "set_detect_anomaly", "gradcheck",
+            "gradgradcheck", "function", "functional", "graph", "anomaly_mode"]

@@ -7,8 +7,13 @@ from __future__ import annotations
 
 import heapq
 
-from .._tensor import Tensor
+import numpy as np
+
+from .._device import CPU
+from .._tensor import Tensor, wrap
 from . import grad_mode
+from .anomaly_mode import check_nan
+from .anomaly_mode import state as _anomaly
 from .graph import AccumulateGrad, _store_retained, edge_of
 
 
@@ -22,7 +27,6 @@ def _root_edges(tensors, grads):
 
 
 def _make_grads(tensors, grads, create_graph):
-    from .._ops.creation import ones_like
     out = []
     for i, (t, g) in enumerate(zip(tensors, grads)):
         if g is None:
@@ -31,20 +35,26 @@ def _make_grads(tensors, grads, create_graph):
             if not t._dtype.is_floating_point:
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got "
                                    f"{t._dtype}")
-            g = ones_like(t)
+            dt = t._dtype
+            g = wrap(np.ones(t._data.shape, dt.np), dt, CPU) if t._device is CPU else _ones_like(t)
         elif not isinstance(g, Tensor):
             from .._ops.creation import tensor
             g = tensor(g, dtype=t._dtype, device=t._device)
         else:
             if g._data.shape != t._data.shape:
-                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {_sz(g)} and output[{i}] "
-                                   f"has a shape of {_sz(t)}.")
+                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {_sz(g)} and "
+                                   f"output[{i}] has a shape of {_sz(t)}.")
             if g._dtype.is_complex != t._dtype.is_complex:
-                raise RuntimeError(f"For complex Tensors, both grad_output and output are required to have the "
-                                   f"same dtype. Mismatch in dtype: grad_output[{i}] has a dtype of {g._dtype} "
-                                   f"and output[{i}] has a dtype of {t._dtype}.")
+                raise RuntimeError("For complex Tensors, both grad_output and output are required to have "
+                                   f"the same dtype. Mismatch in dtype: grad_output[{i}] has a dtype of "
+                                   f"{g._dtype} and output[{i}] has a dtype of {t._dtype}.")
         out.append(g)
     return out
+
+
+def _ones_like(t):
+    from .._ops.creation import ones_like
+    return ones_like(t)
 
 
 def _sz(t):
@@ -140,13 +150,21 @@ def run(tensors, grads, retain_graph, create_graph, inputs=None, accumulate=True
     results = [None] * (len(inputs) if inputs is not None else 0)
     prev = grad_mode.state.enabled
     grad_mode.state.enabled = bool(create_graph)
+    push, pop = heapq.heappush, heapq.heappop
+    anomaly = _anomaly.enabled and _anomaly.check_nan
+    if needed is None:
+        try:
+            _run_plain(roots, buffers, deps, retain_graph, anomaly)
+        finally:
+            grad_mode.state.enabled = prev
+        return None
     try:
         heap = []
         for n in roots:
             if deps.get(n, 0) == 0:
-                heapq.heappush(heap, (-n._seq_nr, id(n), n))
+                push(heap, (-n._seq_nr, n))  # sequence numbers are unique: nodes are never compared
         while heap:
-            _, _, node = heapq.heappop(heap)
+            node = pop(heap)[1]
             buf = buffers.pop(node, None)
             if buf is None:
                 buf = [None] * node._n_outputs
@@ -155,7 +173,8 @@ def run(tensors, grads, retain_graph, create_graph, inputs=None, accumulate=True
                 if not retain_graph:
                     node.release()
                 continue
-            buf = _pre_hooks(node, buf)
+            if node._tensor_pre_hooks or node._retain_hooks or node._pre_hooks:
+                buf = _pre_hooks(node, buf)
             if capture is not None:
                 for nr, g in enumerate(buf):
                     idx = capture.get((node, nr))
@@ -171,10 +190,12 @@ def run(tensors, grads, retain_graph, create_graph, inputs=None, accumulate=True
             if capture is not None and not accumulate and not any(
                     nxt in needed for nxt, _ in node.next_functions if nxt is not None):
                 continue
-            if all(g is None for g in buf):
+            if (buf[0] is None) if len(buf) == 1 else all(g is None for g in buf):
                 out = [None] * len(node.next_functions)
             else:
                 out = node.apply(buf)
+                if anomaly:
+                    check_nan(node, out)
                 if node._hooks:
                     for h in node._hooks:
                         r = h(tuple(out), tuple(buf))
@@ -193,17 +214,69 @@ def run(tensors, grads, retain_graph, create_graph, inputs=None, accumulate=True
                 d = deps[nxt] - 1
                 deps[nxt] = d
                 if d == 0:
-                    heapq.heappush(heap, (-nxt._seq_nr, id(nxt), nxt))
+                    push(heap, (-nxt._seq_nr, nxt))
     finally:
         grad_mode.state.enabled = prev
 
     if inputs is not None and not accumulate:
         for i, t in enumerate(inputs):
             if results[i] is None and not allow_unused:
-                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the "
-                                   "graph. Set allow_unused=True if this is the desired behavior.")
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in "
+                                   "the graph. Set allow_unused=True if this is the desired behavior.")
         return results
     return None
+
+
+def _run_plain(roots, buffers, deps, retain_graph, anomaly):
+    """The loop of a plain `backward()`: every reachable node runs (the lean path of `run`)."""
+    push, pop = heapq.heappush, heapq.heappop
+    heap = [(-n._seq_nr, n) for n in roots if n not in deps]  # sequence numbers are unique
+    heapq.heapify(heap)
+    pop_buf = buffers.pop
+    while heap:
+        node = pop(heap)[1]
+        buf = pop_buf(node, None)
+        if buf is None:
+            buf = [None] * node._n_outputs
+        if node._tensor_pre_hooks or node._retain_hooks or node._pre_hooks:
+            buf = _pre_hooks(node, buf)
+        if type(node) is AccumulateGrad:
+            node.apply(buf)
+            continue
+        if (buf[0] is None) if len(buf) == 1 else all(g is None for g in buf):
+            out = [None] * len(node.next_functions)
+        else:
+            out = node.apply(buf)
+            if anomaly:
+                check_nan(node, out)
+            if node._hooks:
+                for h in node._hooks:
+                    r = h(tuple(out), tuple(buf))
+                    if r is not None:
+                        out = list(r)
+        if not retain_graph:
+            node.release()
+        del buf  # the incoming gradient is not needed any more: free it before the next node runs
+        for (nxt, nr), g in zip(node.next_functions, out):
+            if nxt is None:
+                continue
+            if g is not None:
+                b = buffers.get(nxt)
+                if b is None:
+                    if nxt._n_outputs == 1:
+                        buffers[nxt] = [g]
+                    else:
+                        b = buffers[nxt] = [None] * nxt._n_outputs
+                        b[nr] = g
+                elif b[nr] is None:
+                    b[nr] = g
+                else:
+                    b[nr] = b[nr] + g
+            d = deps[nxt] - 1
+            deps[nxt] = d
+            if d == 0:
+                push(heap, (-nxt._seq_nr, nxt))
+        del out
 
 
 def _release_edges(node, deps, buffers, heap, needed):
@@ -213,7 +286,7 @@ def _release_edges(node, deps, buffers, heap, needed):
         d = deps[nxt] - 1
         deps[nxt] = d
         if d == 0:
-            heapq.heappush(heap, (-nxt._seq_nr, id(nxt), nxt))
+            heapq.heappush(heap, (-nxt._seq_nr, nxt))
 
 
 def _pre_hooks(node, buf):

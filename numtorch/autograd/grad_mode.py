@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
 
 
@@ -28,6 +29,25 @@ class _Mode:
         if isinstance(fn, bool) or fn is None:  # `@no_grad()` style is handled by __init__
             raise TypeError("expected a callable")
         mode = self
+        if inspect.isgeneratorfunction(fn):
+            @functools.wraps(fn)
+            def gen_wrapper(*args, **kwargs):
+                # every step of the generator runs under the mode, not just its creation (as torch does)
+                gen = fn(*args, **kwargs)
+                with mode.clone():
+                    value = next(gen)
+                while True:
+                    try:
+                        sent = yield value
+                    except GeneratorExit:
+                        gen.close()
+                        raise
+                    with mode.clone():
+                        try:
+                            value = gen.send(sent)
+                        except StopIteration as e:
+                            return e.value
+            return gen_wrapper
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):

@@ -20,13 +20,13 @@ _seq = itertools.count()
 class Node:
     """Base of every autograd node (torch's `torch.autograd.graph.Node`)."""
 
-    __slots__ = ("next_functions", "_seq_nr", "_pre_hooks", "_hooks", "_tensor_pre_hooks",
-                 "_retain_hooks", "metadata", "__weakref__", "__dict__")
+    __slots__ = ("next_functions", "_seq_nr", "metadata", "__weakref__", "__dict__")
     _n_outputs = 1
+    # hooks are rare: class-level None until a hook is registered (then stored in the instance __dict__)
+    _pre_hooks = _hooks = _tensor_pre_hooks = _retain_hooks = None
 
     def __init__(self):
         self._seq_nr = next(_seq)
-        self._pre_hooks = self._hooks = self._tensor_pre_hooks = self._retain_hooks = None
         self.next_functions = ()
 
     def name(self):
@@ -136,6 +136,8 @@ def edge_of(t):
     """(node, input slot) through which gradient flows into tensor `t`."""
     fn = t._grad_fn
     if fn is not None:
+        if t._base is not None and t._vc[0] != getattr(t, "_vv", 0):
+            fn = refresh_view(t)
         return (fn, t._output_nr)
     if t._rg:
         return (grad_accumulator(t), 0)
@@ -153,9 +155,18 @@ _FREED = ("Trying to backward through the graph a second time (or directly acces
 class SavedTensor:
     """A tensor saved for backward, with the version it had; unpacking after an in-place change raises."""
 
-    __slots__ = ("tensor", "version", "is_output", "node_name", "output_nr")
+    __slots__ = ("tensor", "version", "is_output", "node_name", "output_nr", "hooked")
 
     def __init__(self, t, is_output=False, node_name=None):
+        self.hooked = None
+        if _saved_hooks:
+            # torch.autograd.graph.saved_tensors_hooks: keep only what pack returns; as in torch, no
+            # version check then (in-place changes to what was packed are the hooks' business)
+            pack, unpack = _saved_hooks[-1]
+            self.hooked = (pack(t.detach()), unpack)
+            self.tensor = None
+            self.is_output = False
+            return
         if is_output:
             # Save an alias, not the output itself: no reference cycle output -> node -> output.
             a = t.detach()
@@ -170,6 +181,8 @@ class SavedTensor:
         self.node_name = node_name
 
     def unpack(self, node=None):
+        if self.hooked is not None:
+            return self.hooked[1](self.hooked[0])
         t = self.tensor
         if t._version != self.version:
             raise RuntimeError(_modified_message(t, self, node))
@@ -183,18 +196,51 @@ class SavedTensor:
         return t
 
 
+_saved_hooks: list = []  # stack of (pack, unpack) from saved_tensors_hooks (innermost last)
+
+
+class saved_tensors_hooks:
+    """Mirrors `torch.autograd.graph.saved_tensors_hooks(pack_hook, unpack_hook)`."""
+
+    def __init__(self, pack_hook, unpack_hook):
+        self.pack_hook = pack_hook
+        self.unpack_hook = unpack_hook
+
+    def __enter__(self):
+        _saved_hooks.append((self.pack_hook, self.unpack_hook))
+        return self
+
+    def __exit__(self, *exc):
+        _saved_hooks.pop()
+        return False
+
+
+class save_on_cpu(saved_tensors_hooks):
+    """Saved tensors move to the CPU and come back to their device on unpack."""
+
+    def __init__(self, pin_memory=False, device_type="cuda"):
+        super().__init__(lambda t: (t.device, t.cpu()), lambda p: p[1].to(p[0]))
+
+
 def _modified_message(t, saved, node):
     from .._legacy import tensor_type_name
     shape = list(t._data.shape)
     where = ""
     if saved.is_output and node is not None:
-        where = f", which is output {saved.output_nr} of {node.name()}"
+        where = f", which is output {saved.output_nr} of {_op_name(node)}"
     elif t._grad_fn is not None:
-        where = f", which is output {t._output_nr} of {t._grad_fn.name()}"
+        where = f", which is output {t._output_nr} of {_op_name(t._grad_fn)}"
     return ("one of the variables needed for gradient computation has been modified by an inplace operation: "
             f"[{tensor_type_name(t)} {shape}]{where}, is at version {t._version}; expected version "
             f"{saved.version} instead. Hint: enable anomaly detection to find the operation that failed to "
-            "compute its gradient, with torch.autograd.set_detect_anomaly(True).")
+            "compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+def _op_name(node):
+    # torch 2.13 names the op, not the node: "output 0 of Exp"
+    name = node.name()
+    i = name.rfind("Backward")
+    return name[:i] if i > 0 and name[i + 8:].isdigit() or name.endswith("Backward") else name
 
 
 # ---- tensor hooks ---------------------------------------------------------------------------------
@@ -260,32 +306,41 @@ class FormulaNode(Node):
         saved = self._saved
         if saved is None:
             raise RuntimeError(_FREED)
-        vals = {}
-        for k, v in saved.items():
-            vals[k] = v.unpack(self) if type(v) is SavedTensor else v
-        if self._n_outputs == 1:
-            vals["grad"] = grads[0]
-        else:
-            vals["grads"] = _materialize(grads, self._out_meta)
-            vals["grad"] = vals["grads"][0]
+        gl = grads if self._n_outputs == 1 else _materialize(grads, self._out_meta)
+        g0 = gl[0]
         out = []
         nf = self.next_functions
+        shapes = self._shapes
         for i, f in enumerate(self._formulas):
-            if f is None or nf[i][0] is None:
+            if f is None or i >= len(nf) or nf[i][0] is None:  # absent optional operands have no edge
                 out.append(None)
                 continue
             fn, names = f
-            g = fn(*[vals[n] for n in names])
+            args = []
+            for n in names:  # only what the formula names is unpacked (and version-checked), as in torch
+                if n == "grad":
+                    args.append(g0)
+                elif n == "grads":
+                    args.append(gl)
+                else:
+                    v = saved[n]
+                    args.append(v.unpack(self) if type(v) is SavedTensor else v)
+            g = fn(*args)
             if g is not None:
-                g = _fit(g, self._shapes[i])
+                meta = shapes[i]
+                if not isinstance(g, Tensor) or g._data.shape != meta[0] or g._dtype is not meta[1]:
+                    g = _fit(g, meta)
             out.append(g)
         return out
 
     def release(self):
         # only saved tensors are freed: a node that saved sizes or scalars (sum) can run again, as in torch
         saved = self._saved
-        if saved and any(type(v) is SavedTensor for v in saved.values()):
-            self._saved = None
+        if saved:
+            for v in saved.values():
+                if type(v) is SavedTensor:
+                    self._saved = None
+                    return
 
     def __getattr__(self, name):
         # torch exposes saved values as node._saved_self, _saved_other, ...
@@ -365,27 +420,57 @@ def record(node_cls, inputs, outputs, saved, out_meta=None):
     with outputs saved without a reference cycle.
     """
     node = node_cls()
-    # Python scalars among the inputs get an empty edge, as torch's wrapped numbers do
-    node.next_functions = tuple(edge_of(t) if isinstance(t, Tensor) else _NO_EDGE for t in inputs)
-    node._shapes = tuple((t._data.shape, t._dtype) if isinstance(t, Tensor) and t._rg else None
-                         for t in inputs)
+    edges = []
+    shapes = []
+    for t in inputs:
+        if isinstance(t, Tensor):
+            fn = t._grad_fn
+            if fn is not None:
+                if t._base is not None and t._vc[0] != getattr(t, "_vv", 0):
+                    fn = refresh_view(t)
+                edges.append((fn, t._output_nr))
+                shapes.append((t._data.shape, t._dtype))
+                continue
+            if t._rg:
+                edges.append((grad_accumulator(t), 0))
+                shapes.append((t._data.shape, t._dtype))
+                continue
+        # Python scalars and tensors not requiring grad get an empty edge, as torch's wrapped numbers do
+        edges.append(_NO_EDGE)
+        shapes.append(None)
+    node.next_functions = tuple(edges)
+    node._shapes = shapes
     node._out_meta = out_meta
-    sv = {}
-    outs = outputs if isinstance(outputs, (tuple, list)) else (outputs,)
-    for k, v in saved.items():
-        if isinstance(v, Tensor):
-            is_out = any(v is o for o in outs)
-            sv[k] = SavedTensor(v, is_output=is_out)
-        else:
-            sv[k] = v
-    node._saved = sv
+    if isinstance(outputs, (tuple, list)):
+        outs, single = outputs, None
+    else:
+        outs, single = (outputs,), outputs
+    if saved:
+        sv = {}
+        for k, v in saved.items():
+            if isinstance(v, Tensor):
+                if v is single or (single is None and any(v is o for o in outs)):
+                    sv[k] = SavedTensor(v, True)
+                else:
+                    sv[k] = SavedTensor(v)
+            else:
+                sv[k] = v
+        saved = sv
+    node._saved = saved
     for i, o in enumerate(outs):
         if o is None:
             continue
         o._grad_fn = node
         o._output_nr = i
         o._rg = True
+        if o._base is not None:  # the version this view's history is valid for (see views.refresh_view)
+            o._vv = o._vc[0]
     return node
+
+
+def refresh_view(t):
+    from .views import refresh_view
+    return refresh_view(t)
 
 
 def should_record(values):
