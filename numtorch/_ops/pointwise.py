@@ -5,7 +5,10 @@ Each op is one kernel over backend arrays plus its derivative formulas in numtor
 """
 from __future__ import annotations
 
+import numpy as np
+
 from .. import _dtype as D
+from . import _promotion as P
 from ._registry import (ALWAYS_BOOL, COMPLEX_TO_FLOAT, DEFAULT, FUNCTIONS, INT_TO_FLOAT, NO_OPMATH, export,
                         pointwise)
 
@@ -13,21 +16,36 @@ _FLOATS = frozenset((D.float16, D.bfloat16, D.float32, D.float64))
 _COMPLEX = frozenset((D.complex32, D.complex64, D.complex128))
 _NOT_INT = _FLOATS | _COMPLEX | {D.bool_}
 _BOOL = frozenset((D.bool_,))
+_WIDE_UINT = frozenset((D.uint16, D.uint32, D.uint64))  # torch 2.x CPU has few kernels for these
+
+
+def _alpha_check(array, alpha):
+    """torch's rules for `alpha` against the computation dtype of add/sub."""
+    if alpha == 1 and type(alpha) is int:
+        return
+    kind = array.dtype.kind
+    if type(alpha) is bool and kind != "b":
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if isinstance(alpha, float) and kind in "iub":
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if isinstance(alpha, complex) and kind != "c":
+        raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex number.")
 
 
 def _int_zero_check(xp, other):
     """Integer division by zero raises in torch (NumPy would warn and return 0)."""
     if getattr(other, "dtype", None) is not None and other.dtype.kind in "iub":
         if (other == 0).any():
-            raise ZeroDivisionError
+            raise RuntimeError("ZeroDivisionError")
     elif isinstance(other, int) and other == 0:
-        raise ZeroDivisionError
+        raise RuntimeError("ZeroDivisionError")
 
 
 # ---- arithmetic ----------------------------------------------------------------------------------
 
-@pointwise(DEFAULT, dunder="add")
+@pointwise(DEFAULT, dunder="add", reject=_WIDE_UINT, kernel_name="add_stub")
 def add(xp, self, other, *, alpha=1):
+    _alpha_check(self, alpha)
     if alpha != 1:
         other = xp.multiply(other, alpha) if not isinstance(other, (int, float, complex)) else other * alpha
     return xp.add(self, other)
@@ -36,19 +54,28 @@ def add(xp, self, other, *, alpha=1):
 add.derivative(self=lambda grad: grad, other=lambda grad, alpha: grad if alpha == 1 else grad * alpha)
 
 
-def _sub_guard(self, other):
-    if getattr(self, "dtype", None) == bool and (getattr(other, "dtype", None) == bool or type(other) is bool):
+def _is_bool(x):
+    return getattr(x, "_dtype", None) is D.bool_ or isinstance(x, (bool, np.bool_))
+
+
+def _sub_check(self, other, *_):
+    """torch rejects bool operands of subtraction (tensors or scalars) before promoting."""
+    if _is_bool(self) and _is_bool(other):
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
                            "or `logical_xor()` operator instead.")
+    if _is_bool(self) or _is_bool(other):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+                           "to invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
 def _rsub_reflected(a, b):
     return rsub(a, b)
 
 
-@pointwise(DEFAULT, dunder="sub", reflected=_rsub_reflected, aliases=("subtract",))
+@pointwise(DEFAULT, dunder="sub", reflected=_rsub_reflected, aliases=("subtract",), reject=_WIDE_UINT,
+           kernel_name="add_stub", check=_sub_check)
 def sub(xp, self, other, *, alpha=1):
-    _sub_guard(self, other)
+    _alpha_check(self, alpha)
     if alpha != 1:
         other = xp.multiply(other, alpha) if not isinstance(other, (int, float, complex)) else other * alpha
     return xp.subtract(self, other)
@@ -57,9 +84,9 @@ def sub(xp, self, other, *, alpha=1):
 sub.derivative(self=lambda grad: grad, other=lambda grad, alpha: -grad if alpha == 1 else grad * -alpha)
 
 
-@pointwise(DEFAULT, inplace=False, out=False)
+@pointwise(DEFAULT, inplace=False, out=False, reject=_WIDE_UINT, kernel_name="add_stub", check=_sub_check)
 def rsub(xp, self, other, *, alpha=1):
-    _sub_guard(self, other)
+    _alpha_check(self, alpha)
     if alpha != 1:
         self = xp.multiply(self, alpha)
     return xp.subtract(other, self)
@@ -85,7 +112,8 @@ def _rtruediv(a, b):
     return a.reciprocal() * b
 
 
-@pointwise(INT_TO_FLOAT, dunder="truediv", reflected=_rtruediv, name="true_divide")
+@pointwise(INT_TO_FLOAT, dunder="truediv", reflected=_rtruediv, name="true_divide",
+           reject=(D.complex32,), kernel_name="div_cpu")
 def true_divide(xp, self, other):
     return xp.true_divide(self, other)
 
@@ -135,29 +163,29 @@ div = export(_div_dispatch(False), name="div", method=True, aliases=("divide",))
 export(_div_dispatch(True), name="div_", method=True, function=False, method_aliases=("divide_",))
 
 
-@pointwise(DEFAULT, dunder="floordiv")
+@pointwise(DEFAULT, dunder="floordiv", reject=_COMPLEX | _WIDE_UINT | _BOOL, kernel_name="div_floor_cpu")
 def floor_divide(xp, self, other):
     _int_zero_check(xp, other)
     return xp.floor_divide(self, other)
 
 
-@pointwise(DEFAULT, dunder="mod")
+@pointwise(DEFAULT, dunder="mod", reject=_COMPLEX | _WIDE_UINT | _BOOL)
 def remainder(xp, self, other):
     _int_zero_check(xp, other)
     return xp.remainder(self, other)
 
 
-remainder.derivative(self=lambda grad: grad,
+remainder.derivative(node="RemainderBackward1", scalar_node="RemainderBackward0", self=lambda grad: grad,
                      other=lambda grad, self, other: -grad * (self / other).floor())
 
 
-@pointwise(DEFAULT)
+@pointwise(DEFAULT, reject=_COMPLEX | _WIDE_UINT | _BOOL)
 def fmod(xp, self, other):
     _int_zero_check(xp, other)
     return xp.fmod(self, other)
 
 
-fmod.derivative(self=lambda grad: grad, other=lambda grad, self, other: -grad * (self / other).trunc())
+fmod.derivative(node="FmodBackward1", scalar_node="FmodBackward0", self=lambda grad: grad, other=lambda grad, self, other: -grad * (self / other).trunc())
 
 
 def _rpow(a, b):
@@ -165,12 +193,23 @@ def _rpow(a, b):
     return pow(scalar_tensor_like(b, a), a)
 
 
-@pointwise(DEFAULT, dunder="pow", reflected=_rpow)
+def _pow_check(self, exponent):
+    if getattr(self, "_dtype", None) is D.bool_ and getattr(exponent, "_dtype", None) is D.bool_:
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+
+
+@pointwise(DEFAULT, dunder="pow", reflected=_rpow, reject=_WIDE_UINT, kernel_name="pow", check=_pow_check)
 def pow(xp, self, exponent):
-    if self.dtype.kind in "iu" and (getattr(exponent, "dtype", None) is not None and exponent.dtype.kind in "iu"
-                                    or type(exponent) is int):
-        if (xp.asarray(exponent) < 0).any():
-            raise ValueError("Integers to negative integer powers are not allowed.")
+    if self.dtype.kind in "iub" and type(exponent) not in (float, bool, complex):
+        if type(exponent) is int:
+            if exponent < 0:
+                raise RuntimeError("Integers to negative integer powers are not allowed.")
+        elif exponent.dtype.kind in "iu" and (exponent < 0).any():
+            # integer tensor exponents: x ** -n truncates to 0 except for x = 1 and x = -1
+            neg = exponent < 0
+            r = xp.power(self, xp.where(neg, 0, exponent))
+            ones = xp.where(exponent % 2 == 0, 1, self)
+            return xp.where(neg, xp.where((self == 1) | (self == -1), ones, 0), r).astype(r.dtype)
     return xp.power(self, exponent)
 
 
@@ -193,14 +232,41 @@ def _has_zero_safe():
 pow.derivative(node="PowBackward1", scalar_node="PowBackward0", self=_pow_self, exponent=_pow_exponent)
 
 
-@pointwise(DEFAULT, method=False, inplace=False)
-def float_power(xp, self, exponent):
-    return xp.power(self, exponent)
+def _float_power_dtype(*vals):
+    cplx = any(isinstance(v, complex) or getattr(getattr(v, "_dtype", None), "is_complex", False) for v in vals)
+    return D.complex128 if cplx else D.float64
+
+
+def _float_power_operands(self, exponent):
+    dt = _float_power_dtype(self, exponent)
+    cast = [v.to(dt) if hasattr(v, "_dtype") else v for v in (self, exponent)]
+    return dt, cast
+
+
+@export(method=True)
+def float_power(input, exponent, *, out=None):
+    """Mirrors `torch.float_power`: pow computed in float64 (complex128 for complex operands)."""
+    if not hasattr(input, "_dtype"):
+        from .creation import tensor
+        input = tensor(input, dtype=_float_power_dtype(input, exponent))
+    _, (b, e) = _float_power_operands(input, exponent)
+    return pow(b, e, out=out) if out is not None else pow(b, e)
+
+
+def _float_power_(self, exponent):
+    dt, (_, e) = _float_power_operands(self, exponent)
+    if self._dtype is not dt:
+        raise RuntimeError(f"the base given to float_power_ has dtype {P.torch_name(self._dtype)} but the "
+                           f"operation's result requires dtype {P.torch_name(dt)}")
+    return self.pow_(e)
+
+
+export(_float_power_, name="float_power_", method=True, function=False)
 
 
 # ---- sign and magnitude --------------------------------------------------------------------------
 
-@pointwise(NO_OPMATH, dunder="neg", aliases=("negative",))
+@pointwise(NO_OPMATH, dunder="neg", aliases=("negative",), reject=_WIDE_UINT)
 def neg(xp, self):
     if self.dtype == bool:
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
@@ -211,7 +277,7 @@ def neg(xp, self):
 neg.derivative(self=lambda grad: -grad)
 
 
-@pointwise(COMPLEX_TO_FLOAT, dunder="abs", aliases=("absolute",))
+@pointwise(COMPLEX_TO_FLOAT, dunder="abs", aliases=("absolute",), reject=_WIDE_UINT | _BOOL, kernel_name="abs_cpu")
 def abs(xp, self):
     return xp.absolute(self)
 
@@ -219,20 +285,23 @@ def abs(xp, self):
 abs.derivative(self=lambda grad, self: grad * self.sgn())
 
 
-@pointwise(DEFAULT, reject=_COMPLEX)
+@pointwise(DEFAULT, reject=_WIDE_UINT)
 def sign(xp, self):
-    return xp.sign(self)
+    if self.dtype.kind == "c":
+        raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex numbers. Please use "
+                                  "torch.sgn instead.")
+    return xp.sign(self) if self.dtype != bool else self.copy()
 
 
 sign.derivative(self=lambda grad: grad * 0)
 
 
-@pointwise(DEFAULT)
+@pointwise(DEFAULT, reject=_WIDE_UINT, kernel_name="sign_cpu")
 def sgn(xp, self):
     if self.dtype.kind == "c":
         a = xp.absolute(self)
         return xp.where(a == 0, 0, self / xp.where(a == 0, 1, a)).astype(self.dtype)
-    return xp.sign(self)
+    return xp.sign(self) if self.dtype != bool else self.copy()
 
 
 sgn.derivative(self=lambda grad: grad * 0)
@@ -240,19 +309,19 @@ sgn.derivative(self=lambda grad: grad * 0)
 
 # ---- comparisons ---------------------------------------------------------------------------------
 
-def _cmp(name, ufunc_name, dunder, aliases=()):
+def _cmp(name, ufunc_name, dunder, aliases=(), reject=()):
     def kernel(xp, self, other):
         return getattr(xp, ufunc_name)(self, other)
     kernel.__name__ = name
-    return pointwise(ALWAYS_BOOL, dunder=dunder, aliases=aliases, reflected=False)(kernel)
+    return pointwise(ALWAYS_BOOL, dunder=dunder, aliases=aliases, reflected=False, reject=reject)(kernel)
 
 
 eq = _cmp("eq", "equal", "eq")
 ne = _cmp("ne", "not_equal", "ne", aliases=("not_equal",))
-lt = _cmp("lt", "less", "lt", aliases=("less",))
-le = _cmp("le", "less_equal", "le", aliases=("less_equal",))
-gt = _cmp("gt", "greater", "gt", aliases=("greater",))
-ge = _cmp("ge", "greater_equal", "ge", aliases=("greater_equal",))
+lt = _cmp("lt", "less", "lt", aliases=("less",), reject=_COMPLEX | _WIDE_UINT)
+le = _cmp("le", "less_equal", "le", aliases=("less_equal",), reject=_COMPLEX | _WIDE_UINT)
+gt = _cmp("gt", "greater", "gt", aliases=("greater",), reject=_COMPLEX | _WIDE_UINT)
+ge = _cmp("ge", "greater_equal", "ge", aliases=("greater_equal",), reject=_COMPLEX | _WIDE_UINT)
 
 
 # ---- bitwise and logical -------------------------------------------------------------------------
@@ -261,7 +330,8 @@ def _bitwise(name, ufunc_name, dunder):
     def kernel(xp, self, other):
         return getattr(xp, ufunc_name)(self, other)
     kernel.__name__ = name
-    return pointwise(DEFAULT, dunder=dunder, reject=_FLOATS | _COMPLEX, kernel_name=f"{name}_cpu")(kernel)
+    return pointwise(DEFAULT, dunder=dunder, reject=_FLOATS | _COMPLEX | _WIDE_UINT,
+                     kernel_name=f"{name}_cpu")(kernel)
 
 
 bitwise_and = _bitwise("bitwise_and", "bitwise_and", "and")
@@ -269,17 +339,17 @@ bitwise_or = _bitwise("bitwise_or", "bitwise_or", "or")
 bitwise_xor = _bitwise("bitwise_xor", "bitwise_xor", "xor")
 
 
-@pointwise(DEFAULT, dunder="invert", reject=_FLOATS | _COMPLEX, kernel_name="bitwise_not_cpu")
+@pointwise(DEFAULT, dunder="invert", reject=_FLOATS | _COMPLEX | _WIDE_UINT, kernel_name="bitwise_not_cpu")
 def bitwise_not(xp, self):
     return xp.invert(self)
 
 
-@pointwise(DEFAULT, dunder="lshift", reject=_COMPLEX | _BOOL, kernel_name="lshift_cpu")
+@pointwise(DEFAULT, dunder="lshift", reject=_COMPLEX | _BOOL | _WIDE_UINT, kernel_name="lshift_cpu")
 def bitwise_left_shift(xp, self, other):
     return xp.left_shift(self, other)
 
 
-@pointwise(DEFAULT, dunder="rshift", reject=_COMPLEX | _BOOL, kernel_name="rshift_cpu")
+@pointwise(DEFAULT, dunder="rshift", reject=_COMPLEX | _BOOL | _WIDE_UINT, kernel_name="rshift_cpu")
 def bitwise_right_shift(xp, self, other):
     return xp.right_shift(self, other)
 
@@ -402,25 +472,31 @@ def _errstate(xp):
 
 # ---- rounding (integers pass through) -------------------------------------------------------------
 
-@pointwise(DEFAULT, reject=_COMPLEX)
+@pointwise(DEFAULT, reject=_BOOL, kernel_name="floor_vml_cpu")
 def floor(xp, self):
-    return xp.floor(self) if self.dtype.kind in "fc" else self.copy()
+    if self.dtype.kind == "c":
+        raise NotImplementedError("floor is not supported for complex inputs")
+    return xp.floor(self) if self.dtype.kind == "f" else self.copy()
 
 
 floor.derivative(self=lambda grad: grad * 0)
 
 
-@pointwise(DEFAULT, reject=_COMPLEX)
+@pointwise(DEFAULT, reject=_BOOL, kernel_name="ceil_vml_cpu")
 def ceil(xp, self):
-    return xp.ceil(self) if self.dtype.kind in "fc" else self.copy()
+    if self.dtype.kind == "c":
+        raise NotImplementedError("ceil is not supported for complex inputs")
+    return xp.ceil(self) if self.dtype.kind == "f" else self.copy()
 
 
 ceil.derivative(self=lambda grad: grad * 0)
 
 
-@pointwise(DEFAULT, reject=_COMPLEX, aliases=("fix",))
+@pointwise(DEFAULT, reject=_BOOL, kernel_name="trunc_vml_cpu", aliases=("fix",))
 def trunc(xp, self):
-    return xp.trunc(self) if self.dtype.kind in "fc" else self.copy()
+    if self.dtype.kind == "c":
+        raise NotImplementedError("trunc is not supported for complex inputs")
+    return xp.trunc(self) if self.dtype.kind == "f" else self.copy()
 
 
 trunc.derivative(self=lambda grad: grad * 0)
