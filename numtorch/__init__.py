@@ -63,7 +63,7 @@ def is_nonzero(input):
     if input.numel() != 1:
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous" if input.numel()
                            else "Boolean value of Tensor with no values is ambiguous")
-    return bool(input)
+    return input.__bool__()  # `bool` here is numtorch.bool, the dtype
 
 
 def __getattr__(name):

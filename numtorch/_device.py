@@ -33,8 +33,11 @@ class device:
             if idx is not None:
                 raise RuntimeError(f"type (string) must not include an index because index was passed "
                                    f"explicitly: {type}")
-            if not isinstance(index, int) or index < 0:
-                raise RuntimeError(f"Device index must not be negative")
+            if not isinstance(index, int):
+                raise TypeError(f"device(): argument 'index' (position 2) must be int, not "
+                                f"{_tname(index)}")
+            if index < 0:
+                raise RuntimeError("Device index must not be negative")
             idx = index
         d = _interned.get((kind, idx))
         if d is None:
@@ -57,12 +60,7 @@ class device:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other):
-        if isinstance(other, str):
-            try:
-                other = device(other)
-            except RuntimeError:
-                return False
-        if not isinstance(other, device):
+        if not isinstance(other, device):  # torch: a device never equals a string
             return NotImplemented
         return self.type == other.type and self.index == other.index
 
@@ -89,6 +87,8 @@ def _tname(x):
 
 
 def _parse(s):
+    if not s:
+        raise RuntimeError("Device string must not be empty")
     kind, sep, rest = s.partition(":")
     if kind not in _KNOWN:
         raise RuntimeError(f"Expected one of {', '.join(_KNOWN)} device type at start of device string: {s}")

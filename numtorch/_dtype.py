@@ -23,7 +23,7 @@ class dtype:
     def __init__(self, name, np_dtype, category, rank, is_signed):
         self.name = name
         self.np = np.dtype(np_dtype) if np_dtype is not None else None
-        self.itemsize = self.np.itemsize if self.np is not None else 2
+        self.itemsize = self.np.itemsize if self.np is not None else 4  # complex32: two float16s
         self.is_floating_point = category == 2
         self.is_complex = category == 3
         self.is_signed = is_signed
@@ -96,7 +96,7 @@ def from_numpy_dtype(npdt, *, strict=True):
             d = None
     if d is None and strict:
         raise TypeError(
-            f"can't convert np.ndarray of type numpy.{np.dtype(npdt).name}. The only supported types are: "
+            f"can't convert np.ndarray of type numpy.{np.dtype(npdt).type.__name__}. The only supported types are: "
             "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint64, "
             "uint32, uint16, uint8, and bool.")
     return d
@@ -121,7 +121,14 @@ def set_default_dtype(d):
 
 
 def default_complex():
+    """The complex partner of the default dtype as torch's printing sees it (cdouble or cfloat)."""
     return complex128 if _default[0] is float64 else complex64
+
+
+def scalar_complex():
+    """The dtype of a Python complex number: the complex type of the default dtype (float16: complex32)."""
+    d = _default[0]
+    return complex128 if d is float64 else complex32 if d is float16 else complex64
 
 
 def is_floating_point(t):
@@ -178,4 +185,4 @@ class iinfo:
         self.min = int(ii.min) if ii else 0
 
     def __repr__(self):
-        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"

@@ -31,9 +31,9 @@ def _promote(a, b):
     if a is b:
         return a
     if a in _UNSIGNED_WIDE or b in _UNSIGNED_WIDE:
-        # torch promotes the wide unsigned types only with floating and complex types
+        # torch promotes the wide unsigned types only with (real) floating types
         other = b if a in _UNSIGNED_WIDE else a
-        if other._category >= 2:
+        if other._category == 2:
             return other
         raise RuntimeError("Promotion for uint16, uint32, uint64 types is not supported, attempted to "
                            f"promote {_TORCH_NAME[a]} and {_TORCH_NAME[b]}")
@@ -97,7 +97,7 @@ def scalar_dtype(s):
     if t is float:
         return D._default[0]
     if t is complex:
-        return D.default_complex()
+        return D.scalar_complex()
     return _numpy_scalar_dtype(s)
 
 
@@ -109,7 +109,7 @@ def _numpy_scalar_dtype(s):
     if isinstance(s, float):
         return D._default[0]
     if isinstance(s, complex):
-        return D.default_complex()
+        return D.scalar_complex()
     npdt = getattr(s, "dtype", None)  # NumPy scalars behave as Python numbers of their kind
     if npdt is not None:
         kind = npdt.kind
@@ -120,7 +120,7 @@ def _numpy_scalar_dtype(s):
         if kind == "f":
             return D._default[0]
         if kind == "c":
-            return D.default_complex()
+            return D.scalar_complex()
     raise TypeError(f"unsupported scalar type {type(s).__name__}")
 
 

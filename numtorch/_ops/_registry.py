@@ -378,8 +378,9 @@ def _attach(name, fn):
 
 
 def pointwise(promote=DEFAULT, *, name=None, dunder=None, reflected=None, method=True, inplace=True,
-              out=True, aliases=(), reject=(), kernel_name=None, fast=True, check=None):
-    """Declare a pointwise op over kernel `f(xp, *operands, **options)`; see the module docstring."""
+              out=True, aliases=(), reject=(), kernel_name=None, fast=True, check=None, function=True):
+    """Declare a pointwise op over kernel `f(xp, *operands, **options)`; see the module docstring.
+    `function=False` keeps an internal op (a fused backward) out of the numtorch namespace."""
     def deco(kernel):
         opname = name or kernel.__name__.rstrip("_")
         sig = inspect.signature(kernel)
@@ -395,7 +396,8 @@ def pointwise(promote=DEFAULT, *, name=None, dunder=None, reflected=None, method
         op.check = check
         op.fast_path = _fast_path(op) if fast else None
         op.fn = _make_function(op, out)
-        FUNCTIONS[opname] = op.fn
+        if function:
+            FUNCTIONS[opname] = op.fn
         OPS[opname] = op
         for a in aliases:
             FUNCTIONS[a] = op.fn

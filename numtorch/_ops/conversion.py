@@ -47,7 +47,10 @@ def _parse_to(args, kwargs):
 
 def to(self, *args, **kwargs):
     """Mirrors `Tensor.to`: returns self when nothing changes (unless copy=True)."""
-    device, dtype, copy = _parse_to(args, dict(kwargs))
+    if not kwargs and len(args) == 1 and type(args[0]) is D.dtype:  # hot path: `t.to(torch.float64)`
+        device, dtype, copy = None, args[0], False
+    else:
+        device, dtype, copy = _parse_to(args, dict(kwargs))
     dev = device or self._device
     dt = dtype or self._dtype
     if dev is self._device and dt is self._dtype and not copy:

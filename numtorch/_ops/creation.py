@@ -25,6 +25,8 @@ def _dev(device):
 
 def _finish(t, requires_grad):
     if requires_grad:
+        if t._dtype._category < 2:
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         t.requires_grad_(True)
     return t
 
@@ -39,9 +41,9 @@ def _alloc(shape, dt, dev, fill=None):
     xp = np if dev is CPU else xp_for(dev)
     if fill is None:
         return xp.empty(shape, dt.np)
-    if fill == 0:
+    if fill == 0 and type(fill) is not complex:
         return xp.zeros(shape, dt.np)
-    return xp.full(shape, fill, dt.np)
+    return xp.full(shape, _np_scalar(fill, dt) if dev is CPU else fill, dt.np)
 
 
 def _sizes(name, size):
@@ -54,11 +56,27 @@ def _sizes(name, size):
             from None
     for n in s:
         if n < 0:
-            raise RuntimeError(f"{name}: Dimension size must be non-negative.")
+            if name == "zeros":  # zeros checks on its own, with its own text
+                raise RuntimeError("zeros: Dimension size must be non-negative.")
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {list(s)}")
     return s
 
 
+from .._factory_defaults import _stack as _default_devices  # noqa: E402
+
+
 def _filled(name, size, fill, dtype, device, requires_grad, out):
+    if out is None and device is None and not requires_grad and _default_devices[-1] is CPU and \
+            (fill is None or type(fill) is int and 0 <= fill <= 1):
+        # hot path: `zeros(2, 3)` on the CPU, sizes as plain non-negative ints
+        for n in size:
+            if type(n) is not int or n < 0:
+                break
+        else:
+            dt = dtype or D._default[0]
+            a = np.empty(size, dt.np) if fill is None else np.zeros(size, dt.np) if fill == 0 else \
+                np.ones(size, dt.np)
+            return wrap(a, dt, CPU)
     shape = _sizes(name, size)
     dt = dtype or D._default[0]
     if out is not None:
@@ -220,6 +238,8 @@ Tensor.new_empty_strided = _new_empty_strided
 
 def _infer(data):
     """torch's dtype for Python data: bool < int64 < default float < default complex, by what occurs."""
+    if isinstance(data, np.generic):  # NumPy scalars keep their dtype (np.float64 is also a float)
+        return D.from_numpy_dtype(data.dtype, strict=False)
     if isinstance(data, (bool, np.bool_)):
         return D.bool_
     if isinstance(data, (int, np.integer)):
@@ -228,26 +248,30 @@ def _infer(data):
         return D._default[0] if isinstance(data, float) else D.from_numpy_dtype(data.dtype, strict=False) or \
             D._default[0]
     if isinstance(data, (complex, np.complexfloating)):
-        return D.default_complex() if isinstance(data, complex) else D.from_numpy_dtype(data.dtype)
+        return D.scalar_complex() if isinstance(data, complex) else D.from_numpy_dtype(data.dtype)
     return None
 
 
 def _scan(data, depth=0, shape=None):
-    """(category rank seen, shape) of nested sequences, with torch's errors for ragged or bad data."""
+    """(dtype folded with promote_types or None, shape) of nested sequences, with torch's errors for
+    ragged or bad data. Python numbers count as int64/default float/complex, NumPy scalars as their dtype."""
     if shape is None:
         shape = []
-    best = -1
+    best = None
+    leaf_depth = None
     stack = [(data, 0)]
     while stack:
         x, d = stack.pop()
         if isinstance(x, Tensor):
             if x._data.ndim:
                 raise _Nested(x)
-            best = max(best, _rank(x._dtype))
+            best = x._dtype if best is None else P.promote_types(best, x._dtype)
             continue
         if isinstance(x, np.ndarray):
             raise _Nested(x)
         if isinstance(x, (list, tuple)):
+            if leaf_depth is not None and d >= leaf_depth:
+                raise TypeError(f"'{type(x).__name__}' object cannot be interpreted as an integer")
             n = len(x)
             if d == len(shape):
                 shape.append(n)
@@ -257,24 +281,22 @@ def _scan(data, depth=0, shape=None):
                 stack.append((y, d + 1))
             continue
         if d < len(shape):
-            raise TypeError(f"not a sequence")
+            raise TypeError("not a sequence")
+        if isinstance(x, str):
+            raise ValueError("too many dimensions 'str'")
+        leaf_depth = d
         k = _infer(x)
         if k is None:
-            raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
-        best = max(best, _rank(k))
+            raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
+        best = k if best is None else P.promote_types(best, k)
     return best, shape
+
+
+from collections.abc import Sequence as _Sequence  # noqa: E402
 
 
 class _Nested(Exception):
     pass
-
-
-def _rank(d):
-    return (0 if d is D.bool_ else 1 if d._category == 1 else 2 if d._category == 2 else 3)
-
-
-_BY_RANK = {0: lambda: D.bool_, 1: lambda: D.int64, 2: lambda: D._default[0], 3: D.default_complex, -1:
-            lambda: D._default[0]}
 
 
 def _from_data(data, dtype, device, copy):
@@ -307,13 +329,14 @@ def _from_data(data, dtype, device, copy):
     if not isinstance(data, (list, tuple)):
         if hasattr(data, "__array__") or hasattr(data, "__array_interface__"):
             return _from_data(np.asarray(data), dtype, device, copy)
-        try:
-            data = list(data)
-        except TypeError:
-            raise TypeError(f"Could not infer dtype of {type(data).__name__}") from None
+        if isinstance(data, str):
+            raise TypeError("new(): invalid data type 'str'")
+        if not isinstance(data, _Sequence):
+            raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
+        data = list(data)
     try:
-        rank, shape = _scan(data)
-        dt = dtype or _BY_RANK[rank]()
+        inferred, shape = _scan(data)
+        dt = dtype or inferred or D._default[0]
         flat = _flatten(data)
         arr = _np_from_flat(flat, dt).reshape(shape)
     except _Nested:
@@ -346,20 +369,43 @@ def _flatten(data):
     return out
 
 
+def _type_name(v):
+    t = type(v)
+    return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
+
+
 def _np_scalar(x, dt):
     return _np_from_flat([x], dt).reshape(())
 
 
 def _np_from_flat(flat, dt):
     if dt._category == 1 and dt is not D.bool_:
-        # torch truncates floats toward zero and wraps integers that do not fit
+        # torch truncates floats toward zero; values out of range raise, except that unsigned types take
+        # negative values down to -max (two's complement wrap, as C++ does)
+        for v in flat:  # torch's Python-level conversions reject these
+            if isinstance(v, complex) or isinstance(v, np.generic) and not isinstance(v, (int, float, np.integer)):
+                raise TypeError(f"'{_type_name(v)}' object cannot be interpreted as an integer")
+        info = np.iinfo(dt.np)
         try:
-            return np.array(flat, dtype=dt.np)
-        except (OverflowError, TypeError, ValueError):
-            vals = [int(v.real) if isinstance(v, complex) else int(v) for v in flat]
-            return np.array([v & ((1 << (8 * dt.itemsize)) - 1) for v in vals], dtype=np.uint64).astype(dt.np)
-    if dt._category < 3:
-        flat = [v.real if isinstance(v, complex) else v for v in flat]
+            vals = [int(v) for v in flat]
+        except (OverflowError, ValueError):  # inf, nan
+            raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow") from None
+        lo = -int(info.max) if info.min == 0 else int(info.min)
+        for v in vals:
+            if not -(1 << 63) <= v < (1 << 64):
+                raise ValueError("Overflow when unpacking long long")
+            if not lo <= v <= info.max:
+                raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow")
+        return np.array([v & ((1 << (8 * dt.itemsize)) - 1) for v in vals], dtype=np.uint64).astype(dt.np)
+    if dt._category == 2:
+        for v in flat:
+            if isinstance(v, complex):
+                raise TypeError("must be real number, not complex")
+    elif dt is D.bool_:
+        for v in flat:
+            if isinstance(v, np.generic) and not isinstance(v, (int, float, complex, np.integer, np.bool_)):
+                raise TypeError(f"'{_type_name(v)}' object cannot be interpreted as an integer")
+        flat = [bool(v) for v in flat]
     if dt is D.bfloat16:
         return np.array(flat, dtype=np.float32).astype(dt.np)
     return np.array(flat, dtype=dt.np)
@@ -476,7 +522,7 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0 if not (math.isnan(end - start)) else True:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     for v in (start, end, step):
         if isinstance(v, float) and not math.isfinite(v):
             raise RuntimeError(f"unsupported range: {start} -> {end}")
@@ -492,16 +538,16 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     elif dtype._category >= 2:
         vals = start + np.arange(n, dtype=np.float64) * step
     else:
-        vals = (np.arange(n, dtype=np.int64) * int(step) + int(start)).astype(dtype.np) if all(
-            isinstance(v, int) for v in (start, end, step)) else (start + np.arange(n) * step).astype(dtype.np)
+        # integral dtypes: torch truncates start and step to integers first (the count uses the originals)
+        vals = (np.arange(n, dtype=np.int64) * int(step) + int(start)).astype(dtype.np)
     if out is not None:
         from ._registry import write_out
         return write_out("arange", out, vals, dtype, ())
     return _finish(wrap(move(vals, CPU, dev), dtype, dev), requires_grad)
 
 
-@export
-def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+@export(name="range")  # not `def range`: that would shadow the builtin in this module
+def range_(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """Mirrors the deprecated `torch.range` (end inclusive)."""
     warnings.warn("torch.range is deprecated and will be removed in a future release because its behavior is "
                   "inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in "
