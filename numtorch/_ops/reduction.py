@@ -18,6 +18,7 @@ from .. import _dtype as D
 from .._backends import meta_empty, xp_for
 from .._device import CPU, META
 from .._tensor import Tensor, wrap
+from ..autograd.grad_mode import state as _grad_state
 from ..return_types import structseq
 from . import _promotion as P
 from ._meta import reduced_shape, wrap_dim, wrap_dims
@@ -230,7 +231,19 @@ def _sum_like(name, input, dim, keepdim, dtype, out, nan):
 @export(method=True)
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Mirrors `torch.sum`: integers and bools sum to int64; float16/bfloat16 accumulate in float32."""
+    if dim is None and dtype is None and out is None and not keepdim and input._dtype in _FULL_FAST \
+            and input._device is CPU:
+        # the hot path: a whole float tensor in its own dtype (NumPy's pairwise sum, as np.sum does)
+        t = wrap(_asarray(_add_reduce(input._data, axis=None)), input._dtype, CPU)
+        if input._rg and _grad_state.enabled:
+            record(SumBackward0, (input,), t, {"self_sizes": input._data.shape})
+        return t
     return _sum_like("sum", input, dim, keepdim, dtype, out, False)
+
+
+_FULL_FAST = frozenset((D.float32, D.float64, D.complex64, D.complex128))
+_add_reduce = np.add.reduce
+_asarray = np.asarray
 
 
 @export(method=True)
@@ -257,6 +270,13 @@ def _mean_setup(name, input, dim, dtype):
 @export(method=True)
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Mirrors `torch.mean` (floating and complex inputs only, unless dtype= is given)."""
+    if dim is None and dtype is None and out is None and not keepdim and input._dtype in _FULL_FAST \
+            and input._device is CPU and input._data.size:
+        a = input._data  # np.mean's own steps: a pairwise sum in the input dtype, then one division
+        t = wrap(_asarray(_add_reduce(a, axis=None) / a.size), input._dtype, CPU)
+        if input._rg and _grad_state.enabled:
+            record(MeanBackward0, (input,), t, {"self_sizes": a.shape, "n": a.size})
+        return t
     odt, full, dims, cd = _mean_setup("mean", input, dim, dtype)
     a = input._data
     n = _numel(a.shape, dims)

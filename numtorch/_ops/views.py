@@ -71,8 +71,8 @@ def _infer_size(shape, numel):
 
 def _view_array(a, shape):
     """A no-copy reshape of array `a` with torch's strides, or None when no view exists (torch's rule)."""
-    if a.flags.c_contiguous and a.size and type(a) is np.ndarray:
-        return _np_reshape(a, shape)  # NumPy's strides for a dense C array are torch's
+    if type(a) is np.ndarray and a.flags.c_contiguous and a.size:
+        return a.reshape(shape)  # a dense C array reshapes without a copy, with torch's strides
     st = _compute_stride(a.shape, _elem_strides(a), shape)
     return None if st is None else _strided(a, shape, st)
 
@@ -224,12 +224,24 @@ def expand(self, *sizes):
     if tuple(shape) == a.shape:
         arr = a.view()
     else:
-        arr = np.lib.stride_tricks.as_strided(a, tuple(shape), tuple(strides)) if isinstance(a, np.ndarray) \
-            else _cupy_strided(a, shape, strides)
+        arr = _stride0_view(a, tuple(shape), tuple(strides))
     t = make_view(self, arr)
     if recording(self):
         record(ExpandBackward0, (self,), t, {"self_sizes": a.shape})
     return t
+
+
+def _stride0_view(a, shape, byte_strides):
+    """A writable broadcast view of `a`. Over a C-contiguous NumPy array the ndarray constructor does it in
+    a quarter of as_strided's time (backward expands every reduction's gradient, so this is hot)."""
+    if type(a) is np.ndarray:
+        if a.flags.c_contiguous:
+            try:
+                return np.ndarray(shape, a.dtype, buffer=a, strides=byte_strides)
+            except (TypeError, ValueError, BufferError):  # dtypes without buffer support (bfloat16)
+                pass
+        return np.lib.stride_tricks.as_strided(a, shape, byte_strides)
+    return _cupy_strided(a, shape, byte_strides)
 
 
 def _cupy_strided(a, shape, strides):

@@ -291,6 +291,9 @@ def _store_retained(t, g):
 
 # ---- formula nodes (generated per op) ------------------------------------------------------------
 
+_GRAD_ONLY = ("grad",)
+
+
 class FormulaNode(Node):
     """A node whose backward evaluates per-input derivative formulas written in numtorch ops.
 
@@ -309,27 +312,27 @@ class FormulaNode(Node):
         gl = grads if self._n_outputs == 1 else _materialize(grads, self._out_meta)
         g0 = gl[0]
         out = []
-        nf = self.next_functions
-        shapes = self._shapes
-        for i, f in enumerate(self._formulas):
-            if f is None or i >= len(nf) or nf[i][0] is None:  # absent optional operands have no edge
+        # zip stops at the shorter: absent optional operands (clamp's max) have no edge and no formula run
+        for f, edge, meta in zip(self._formulas, self.next_functions, self._shapes):
+            if f is None or edge[0] is None:
                 out.append(None)
                 continue
             fn, names = f
-            args = []
-            for n in names:  # only what the formula names is unpacked (and version-checked), as in torch
-                if n == "grad":
-                    args.append(g0)
-                elif n == "grads":
-                    args.append(gl)
-                else:
-                    v = saved[n]
-                    args.append(v.unpack(self) if type(v) is SavedTensor else v)
-            g = fn(*args)
-            if g is not None:
-                meta = shapes[i]
-                if not isinstance(g, Tensor) or g._data.shape != meta[0] or g._dtype is not meta[1]:
-                    g = _fit(g, meta)
+            if names == _GRAD_ONLY:
+                g = fn(g0)
+            else:
+                args = []
+                for n in names:  # only what the formula names is unpacked (and version-checked), as in torch
+                    if n == "grad":
+                        args.append(g0)
+                    elif n == "grads":
+                        args.append(gl)
+                    else:
+                        v = saved[n]
+                        args.append(v.unpack(self) if type(v) is SavedTensor else v)
+                g = fn(*args)
+            if g is not None and (type(g) is not Tensor or g._data.shape != meta[0] or g._dtype is not meta[1]):
+                g = _fit(g, meta)
             out.append(g)
         return out
 
