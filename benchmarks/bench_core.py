@@ -1,6 +1,8 @@
 """Core overhead: numtorch beside torch in one run, printing ratios (numtorch / torch; lower is better).
 
-- import time: a fresh interpreter per import, best of 5
+- import time: a fresh interpreter per import, best of 5, both libraries loading compiled bytecode (numtorch
+  is byte-compiled first and PYTHONDONTWRITEBYTECODE is dropped: torch's wheel ships its .pyc files, and a
+  user's numtorch install has them too)
 - import memory: resident-set growth (VmRSS from /proc/self/status) across the import, in a fresh interpreter
 - a basket of small-op latencies on 2x3 float32 tensors; the median ratio is the headline (target <= 1.0)
 
@@ -8,6 +10,8 @@ Run: python benchmarks/bench_core.py [--quick]
 """
 from __future__ import annotations
 
+import compileall
+import os
 import statistics
 import subprocess
 import sys
@@ -25,12 +29,21 @@ print(rss() - before)
 """
 
 
+def _env():
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def _fresh(code):
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=_env())
     return float(out.stdout.strip().splitlines()[-1])
 
 
 def import_cost(mod, repeats=5):
+    if mod == "numtorch":
+        import numtorch
+        compileall.compile_dir(os.path.dirname(numtorch.__file__), quiet=1)
     t = min(_fresh(_IMPORT_TIME.format(mod=mod)) for _ in range(repeats))
     kb = min(_fresh(_IMPORT_RSS.format(mod=mod)) for _ in range(max(1, repeats // 2)))
     return t, kb / 1024.0
