@@ -6,32 +6,47 @@ from __future__ import annotations
 
 from . import _dtype
 from ._device import device
-from ._dtype import finfo, get_default_dtype, iinfo, set_default_dtype
 from ._dtype import dtype as dtype
+from ._dtype import finfo, get_default_dtype, iinfo, set_default_dtype
 from ._factory_defaults import get_default_device, set_default_device
-from ._memory_format import (channels_last, channels_last_3d, contiguous_format, layout, memory_format,
-                             preserve_format, sparse_coo, strided)
+from ._memory_format import (
+    channels_last,
+    channels_last_3d,
+    contiguous_format,
+    layout,
+    memory_format,
+    preserve_format,
+    sparse_coo,
+    strided,
+)
 from ._size import Size
 from ._tensor import Tensor
 
 globals().update(_dtype.ALIASES)
 
 # op families register their functions and methods on import
-from ._ops import _registry  # noqa: E402
 import numtorch._ops  # noqa: E402,F401
+
+from ._ops import _registry  # noqa: E402
 from ._ops._promotion import can_cast, promote_types  # noqa: E402
 from ._ops._promotion import result_type as _result_type  # noqa: E402
 
 globals().update(_registry.FUNCTIONS)
 
 from . import accelerator, autograd, cuda, linalg, random, return_types, special  # noqa: E402
-from ._ops.random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state  # noqa: E402,F401
-from .random import Generator  # noqa: E402
 from ._legacy import CPU_TYPES as _CPU_TYPES  # noqa: E402
-from ._tensor_str import get_printoptions, printoptions, set_printoptions  # noqa: E402
-from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,  # noqa: E402
-                       no_grad, set_grad_enabled)
 from ._ops._meta import broadcast_shapes  # noqa: E402
+from ._ops.random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state  # noqa: E402,F401
+from ._tensor_str import get_printoptions, printoptions, set_printoptions  # noqa: E402
+from .autograd import (  # noqa: E402
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
+from .random import Generator  # noqa: E402
 
 globals().update(_CPU_TYPES)
 

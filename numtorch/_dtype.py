@@ -114,7 +114,7 @@ def get_default_dtype():
 def set_default_dtype(d):
     """Mirrors `torch.set_default_dtype` (only float32/float64/float16/bfloat16 are allowed)."""
     if not isinstance(d, dtype):
-        raise TypeError(f"invalid dtype object: only floating-point types are supported as the default type")
+        raise TypeError("invalid dtype object: only floating-point types are supported as the default type")
     if not d.is_floating_point:
         raise TypeError("only floating-point types are supported as the default type")
     _default[0] = d

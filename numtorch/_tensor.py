@@ -17,7 +17,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import _dtype as D
-from ._device import CPU, META, device as _device_cls
+from ._device import CPU, META
+from ._device import device as _device_cls
 from ._size import Size
 
 _object_new = object.__new__
@@ -291,6 +292,10 @@ class Tensor:
         return graph.register_post_accumulate_hook(self, hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        if gradient is None and inputs is None and not create_graph:
+            from .autograd.engine import backward_implicit
+            backward_implicit(self, retain_graph)
+            return
         from . import autograd
         autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
@@ -497,7 +502,7 @@ class Tensor:
 
     # ---- conversions ----------------------------------------------------------------------------
     def type(self, dtype=None, non_blocking=False, **kwargs):
-        from ._legacy import tensor_type_name, parse_type
+        from ._legacy import parse_type, tensor_type_name
         if dtype is None:
             return tensor_type_name(self)
         d, dev = parse_type(dtype)

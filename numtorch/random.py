@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import contextlib
 
-from ._device import CPU, device as _device
+from ._device import CPU
+from ._device import device as _device
 from ._ops.random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state  # noqa: F401
 
 
@@ -24,7 +25,7 @@ class Generator:
         g._impl = impl
         return g
 
-    def manual_seed(self, seed):
+    def manual_seed(self, seed):  # noqa: F811 - the method shadows the module-level function by design
         self._impl.manual_seed(int(seed))
         return self
 

@@ -10,11 +10,10 @@ import zlib
 
 import ml_dtypes
 import numpy as np
-
-import numtorch
 import pytest
 import torch
 
+import numtorch
 from numtorch import _dtype as D
 from numtorch import _tensor_str as ts
 from numtorch._device import device as nt_device

@@ -19,8 +19,6 @@ checks and argument handling.
 """
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 
 from .. import _dtype as D
@@ -86,6 +84,7 @@ class OpDef:
         self.node_cls = None              # tensor-tensor node
         self.scalar_node_cls = None       # node when the last operand is a Python number, if torch differs
         self.saves = ()
+        self.save_plan = None             # (name, source) per saved name, built at first record
         self.fast = frozenset()           # dtypes for which same-dtype inputs compute directly
         self.fast_path = None
         self.check = None                 # check(*operands) on the original operands, before promotion
@@ -105,6 +104,7 @@ class OpDef:
             fs.append((f, args))
         fs = tuple(fs)
         op.saves = tuple(sorted(saves))
+        op.save_plan = None
         node = node or (op.name[0].upper() + _camel(op.name[1:]) + "Backward0")
         op.node_cls = node_class(node, fs)
         op.scalar_node_cls = node_class(scalar_node, fs) if scalar_node else op.node_cls
@@ -208,8 +208,8 @@ def _compute(op, args, kw, rd_in):
         raise _not_implemented(op.kernel_name, rd_in if rd_in in op.reject else cd)
     dev = _device_of(args)
     if dev is META:
-        from ._meta import broadcast_shapes
         from .._backends import meta_empty
+        from ._meta import broadcast_shapes
         shape = broadcast_shapes(*[a._data.shape for a in args if isinstance(a, Tensor)])
         return meta_empty(shape, rd.np), rd, dev
     xp = np if dev is CPU else _xp(dev)
@@ -266,24 +266,28 @@ def _call(op, args, kw):
 
 
 def _record(op, args, kw, result, original_self=None):
+    plan = op.save_plan
+    if plan is None:
+        plan = op.save_plan = _save_plan(op)
     saved = {}
-    names = op.operands
-    for s in op.saves:
-        if s == "result":
+    n = len(args)
+    for s, i in plan:
+        if i >= 0:
+            saved[s] = (original_self if i == 0 and original_self is not None else args[i]) if i < n else None
+        elif i == -1:
             saved[s] = result
-        elif s == "self" and original_self is not None:
-            saved[s] = original_self
         else:
-            for i, (n, _) in enumerate(names):
-                if n == s:
-                    saved[s] = args[i] if i < len(args) else None
-                    break
-            else:
-                saved[s] = kw.get(s, op.options.get(s))
+            saved[s] = kw.get(s, op.options.get(s))
     cls = op.node_cls
-    if not isinstance(args[-1], Tensor) and op.scalar_node_cls is not cls:
+    if op.scalar_node_cls is not cls and not isinstance(args[-1], Tensor):
         cls = op.scalar_node_cls
     record(cls, args, result, saved)
+
+
+def _save_plan(op):
+    """Where each saved name comes from: operand index, -1 for the result, -2 for an option."""
+    names = [n for n, _ in op.operands]
+    return tuple((s, -1 if s == "result" else names.index(s) if s in names else -2) for s in op.saves)
 
 
 # ---- in-place and out= (one write path) -----------------------------------------------------------
@@ -652,6 +656,8 @@ def _make_dunders(op, dunder, reflected):
                 b = as_tensor(b)
                 if reflected is None:
                     return _call(op, (b, a), {})
+            elif isinstance(b, Tensor) and reflected is None:  # explicit a.__radd__(tensor)
+                return _call(op, (b, a), {})
             if reflected is not None:
                 return reflected(a, b)
             if type(b) in _SCALARS and op.name in _COMMUTATIVE:

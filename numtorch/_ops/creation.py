@@ -128,7 +128,7 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, pin_mem
     """Mirrors `torch.empty_strided`: storage just large enough for the strided geometry."""
     size, stride = parse_size((size,)), parse_size((stride,))
     if len(size) != len(stride):
-        raise RuntimeError(f"mismatch in length of strides and shape")
+        raise RuntimeError("mismatch in length of strides and shape")
     dt = dtype or D._default[0]
     dev = _dev(device)
     n = 1 + sum((s - 1) * st for s, st in zip(size, stride)) if all(size) else 0
@@ -600,6 +600,9 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     dt = dtype or D._default[0]
     exps = _linspace_values(_num(start), _num(end), int(steps), D.float64 if dt._category == 2 else dt)
     vals = np.power(float(base), exps.astype(np.float64)).astype(dt.np)
+    if out is not None:
+        from ._registry import write_out
+        return write_out("logspace", out, vals, dt, ())
     return _finish(wrap(move(vals, CPU, _dev(device)), dt, _dev(device)), requires_grad)
 
 

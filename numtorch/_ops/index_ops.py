@@ -46,9 +46,15 @@ def _finish(self, arr, inplace, cls, inputs, saved):
 def _check_index_dtype(index, name):
     if not isinstance(index, Tensor):
         raise TypeError(f"{name}(): argument 'index' must be Tensor, not {type(index).__name__}")
-    if index._dtype is not D.int64 and not (name == "gather" and index._dtype is D.int32):
-        raise RuntimeError(f"{name}(): Expected dtype "
-                           f"" + ("int32/" if name == "gather" else "") + "int64 for index")
+    if name in ("take", "put_"):
+        if index._dtype is not D.int64:
+            raise RuntimeError(f"{name}(): Expected a long tensor for index, but got "
+                               f"{torch_name(index._dtype)}")
+        return
+    # the gather/scatter family takes int32 or int64 indices; an empty index of any dtype is accepted
+    if index._dtype not in (D.int64, D.int32) and index.numel():
+        raise RuntimeError(f"{'gather' if name == 'gather' else 'scatter'}(): "
+                           "Expected dtype int32/int64 for index")
 
 
 def _bounds(idx, n, dim):
@@ -155,7 +161,8 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
 def take_along_dim(input, indices, dim=None, *, out=None):
     """Mirrors `torch.take_along_dim`: gather after broadcasting all dims but `dim`."""
     if dim is None:
-        return gather(input.reshape(-1), 0, indices.reshape(-1))
+        r = gather(input.reshape(-1), 0, indices.reshape(-1))
+        return r if out is None else write_out("take_along_dim", out, r._data, r._dtype, (input,))
     nd = input._data.ndim
     d = wrap_dim(dim, nd)
     if indices._data.ndim != nd:
@@ -426,7 +433,7 @@ def index_add(input, dim, index, source, *, alpha=1, out=None, _inplace=False):
     if idx.size:
         vals = s if alpha == 1 else s * alpha
         if a.ndim == 0:
-            res = res + vals.reshape(())
+            res[...] = res + vals.reshape(())  # stays a 0-d array (a bare `+` gives a NumPy scalar)
         else:
             np.add.at(res, (slice(None),) * d + (idx,), vals.astype(a.dtype, copy=False))
     if out is not None:
@@ -587,7 +594,7 @@ def take(input, index, *, out=None):
     a = _arr(input)
     idx = _idx_arr(index, input)
     _take_check(a, idx)
-    arr = a.reshape(-1)[idx]
+    arr = a.reshape(-1)[idx.reshape(-1)].reshape(idx.shape)  # a 0-d index gives a 0-d array, not a scalar
     if out is not None:
         return write_out("take", out, arr, input._dtype, (input,))
     return _finish(input, arr, False, TakeBackward0, (input,), {"self_sizes": a.shape, "index": index})
@@ -707,6 +714,8 @@ def nonzero(input, *, out=None, as_tuple=False):
         raise NotImplementedError("aten::nonzero: attempted to run this operator with Meta tensors, but "
                                   "there "
                                   "was no fake impl or Meta kernel registered.")
+    if out is not None and not isinstance(out, Tensor):
+        raise TypeError(f"nonzero(): argument 'out' must be Tensor, not {type(out).__name__}")
     a = input._data
     xp = xp_for(input._device)
     if as_tuple:

@@ -50,6 +50,13 @@ def _conj(t):
     return t.conj() if t._dtype.is_complex else t
 
 
+def _named(name, fields, res, out, inputs):
+    """A named tuple of results; with out= each result is written into out[i] and out's tensors returned."""
+    if out is not None:
+        res = tuple(write_out(name, o, r._data, r._dtype, inputs) for o, r in zip(out, res))
+    return structseq(name, fields)(res)
+
+
 def _finish(name, arr, dt, inputs, out, node_cls=None, saved=None, dev=None):
     """Wrap (or write into out=) a computed array and record its grad node."""
     if out is not None:
@@ -349,6 +356,8 @@ def _add_scaled(name, self, prod, beta, alpha, out, node_cls, saved, inputs):
         raise RuntimeError(f"The expanded size of the tensor ({p.shape[-i]}) must match the existing size "
                            f"({self.shape[-i]}) at non-singleton dimension {p.ndim - i}.  Target sizes: "
                            f"{list(p.shape)}.  Tensor sizes: {list(self.shape)}") from None
+    if dt._category <= 1:  # torch converts the scalars to the integral result dtype first (0.6 -> 0)
+        alpha, beta = (bool(alpha), bool(beta)) if dt._category == 0 else (int(alpha), int(beta))
     if self._device is META:
         r = p._data
     else:
@@ -1067,7 +1076,7 @@ def linalg_cholesky(A, *, upper=False, out=None):
 def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
     """Mirrors `torch.linalg.cholesky_ex`."""
     t, infos = _cholesky("linalg.cholesky", A, upper, check_errors)
-    return structseq("linalg_cholesky_ex", ("L", "info"))((t, wrap(infos, D.int32, A._device)))
+    return _named("linalg_cholesky_ex", ("L", "info"), (t, wrap(infos, D.int32, A._device)), out, (A,))
 
 
 _chol_warned = [False]
@@ -1202,7 +1211,7 @@ def linalg_eig(A, *, out=None):
     cdt = _complex_dtype(A._dtype)
     L = wrap(np.ascontiguousarray(w.astype(cdt.np)), cdt, A._device)
     V = wrap(_fortran(v.astype(cdt.np)), cdt, A._device)
-    return structseq("linalg_eig", ("eigenvalues", "eigenvectors"))((L, V))
+    return _named("linalg_eig", ("eigenvalues", "eigenvectors"), (L, V), out, (A,))
 
 
 def eigvals(A, *, out=None):
@@ -1454,11 +1463,11 @@ def lu_factor(A, *, pivot=True, out=None):
     lu = np.array([r[0] for r in res], a.dtype).reshape(a.shape)
     k = min(a.shape[-2:])
     piv = np.array([r[1][:k] + 1 for r in res], np.int32).reshape(a.shape[:-2] + (k,))
-    return structseq("linalg_lu_factor", ("LU", "pivots"))((wrap(_fortran(lu), A._dtype, A._device),
-                                                            wrap(piv, D.int32, A._device)))
+    return _named("linalg_lu_factor", ("LU", "pivots"), (wrap(_fortran(lu), A._dtype, A._device),
+                                                          wrap(piv, D.int32, A._device)), out, (A,))
 
 
-def lstsq(A, B, rcond=None, *, driver=None):
+def lstsq(A, B, rcond=None, *, driver=None, out=None):
     """Mirrors `torch.linalg.lstsq` (CPU default driver 'gelsy': no residuals or singular values)."""
     _check_matrix("linalg.lstsq", A, square=False)
     if A._dtype is not B._dtype:
@@ -1492,8 +1501,9 @@ def lstsq(A, B, rcond=None, *, driver=None):
     rank = np.array(ranks, np.int64).reshape(batch) if driver != "gels" else np.empty((0,), np.int64)
     sv = np.array(svs, rdt.np).reshape(batch + (min(m, n),)) if driver in ("gelsd", "gelss") else empty
     dev = A._device
-    return structseq("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))(
-        (wrap(sol, A._dtype, dev), wrap(residuals, rdt, dev), wrap(rank, D.int64, dev), wrap(sv, rdt, dev)))
+    return _named("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"),
+                  (wrap(sol, A._dtype, dev), wrap(residuals, rdt, dev), wrap(rank, D.int64, dev),
+                   wrap(sv, rdt, dev)), out, (A, B))
 
 
 # norms
@@ -1682,7 +1692,7 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
         res = linalg_solve(A, B, left=left)
         infos = np.zeros(A.shape[:-2], np.int32) if infos is None else infos
     info = wrap(infos.astype(np.int32), D.int32, A._device)
-    return structseq("linalg_solve_ex", ("result", "info"))((res, info))
+    return _named("linalg_solve_ex", ("result", "info"), (res, info), out, (A, B))
 
 
 def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
@@ -1691,8 +1701,8 @@ def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
     infos = _lu_infos(_host(A)) if A.numel() else np.zeros(A.shape[:-2], np.int32)
     if check_errors:
         _batch_info_error("torch.linalg.lu_factor_ex", infos, lambda i: f"U[{i},{i}] is zero, singular U.")
-    return structseq("linalg_lu_factor_ex", ("LU", "pivots", "info"))(
-        (LU, piv, wrap(infos.astype(np.int32), D.int32, A._device)))
+    return _named("linalg_lu_factor_ex", ("LU", "pivots", "info"),
+                  (LU, piv, wrap(infos.astype(np.int32), D.int32, A._device)), out, (A,))
 
 
 def linalg_lu(A, *, pivot=True, out=None):
@@ -1711,8 +1721,8 @@ def linalg_lu(A, *, pivot=True, out=None):
     Lm = np.array([r[1] for r in res], a.dtype).reshape(batch + (m, k))
     Um = np.array([r[2] for r in res], a.dtype).reshape(batch + (k, n))
     dev = A._device
-    return structseq("linalg_lu", ("P", "L", "U"))((wrap(Pm, A._dtype, dev), wrap(Lm, A._dtype, dev),
-                                                    wrap(Um, A._dtype, dev)))
+    return _named("linalg_lu", ("P", "L", "U"), (wrap(Pm, A._dtype, dev), wrap(Lm, A._dtype, dev),
+                                                  wrap(Um, A._dtype, dev)), out, (A,))
 
 
 def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):

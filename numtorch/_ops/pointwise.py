@@ -9,8 +9,7 @@ import numpy as np
 
 from .. import _dtype as D
 from . import _promotion as P
-from ._registry import (ALWAYS_BOOL, COMPLEX_TO_FLOAT, DEFAULT, FUNCTIONS, INT_TO_FLOAT, NO_OPMATH, export,
-                        pointwise)
+from ._registry import ALWAYS_BOOL, COMPLEX_TO_FLOAT, DEFAULT, FUNCTIONS, INT_TO_FLOAT, NO_OPMATH, export, pointwise
 
 _FLOATS = frozenset((D.float16, D.bfloat16, D.float32, D.float64))
 _COMPLEX = frozenset((D.complex32, D.complex64, D.complex128))
@@ -122,7 +121,7 @@ true_divide.derivative(node="DivBackward0", self=lambda grad, other: grad / _con
                        other=lambda grad, self, other: -grad * _conj(self) / _conj(other * other))
 
 
-@pointwise(DEFAULT, method=False, inplace=False, out=False, name="_div_rounding")
+@pointwise(DEFAULT, method=False, inplace=False, name="_div_rounding")
 def _div_rounding(xp, self, other, *, rounding_mode):
     _int_zero_check(xp, other)
     if rounding_mode == "trunc":
@@ -185,7 +184,8 @@ def fmod(xp, self, other):
     return xp.fmod(self, other)
 
 
-fmod.derivative(node="FmodBackward1", scalar_node="FmodBackward0", self=lambda grad: grad, other=lambda grad, self, other: -grad * (self / other).trunc())
+fmod.derivative(node="FmodBackward1", scalar_node="FmodBackward0", self=lambda grad: grad,
+                other=lambda grad, self, other: -grad * (self / other).trunc())
 
 
 def _rpow(a, b):

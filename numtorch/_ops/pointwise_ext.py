@@ -292,8 +292,7 @@ def digamma(xp, self):
 digamma.derivative(self=lambda grad, self: grad * _polygamma_op(self, n=1))
 
 
-@pointwise(INT_TO_FLOAT, name="_polygamma", method=False, out=False,
-           inplace=False)
+@pointwise(INT_TO_FLOAT, name="_polygamma", method=False, inplace=False)
 def _polygamma_op(xp, self, *, n):
     if self.dtype.kind == "c":
         raise _nie({0: "digamma", 1: "trigamma"}.get(n, "polygamma"), self)
@@ -967,7 +966,7 @@ def frexp(input, *, out=None):
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     a = input._host()
     calc = a.astype(np.float32) if input._dtype in (D.float16, D.bfloat16) else a
-    m, e = np.frexp(calc)
+    m, e = (np.asarray(x) for x in np.frexp(calc))  # 0-d input: arrays, not NumPy scalars
     m = m.astype(a.dtype)
     e = e.astype(np.int32)
     if out is not None:

@@ -226,9 +226,9 @@ def _unary(input, fn, cls, saved):
 
 
 @export(method=True)
-def flip(input, *dims):
-    """Mirrors `torch.flip` (a copy, as torch)."""
-    dims = parse_size(dims, "dims")
+def flip(input, *dims_args, dims=None):
+    """Mirrors `torch.flip` (a copy, as torch); dims positionally, as varargs, or by keyword."""
+    dims = parse_size(dims_args if dims is None else (dims,), "dims")
     nd = input._data.ndim
     wd = tuple(wrap_dim(d, nd) for d in dims)
     if len(set(wd)) != len(wd):

@@ -15,6 +15,7 @@ from . import grad_mode
 from .anomaly_mode import check_nan
 from .anomaly_mode import state as _anomaly
 from .graph import AccumulateGrad, _store_retained, edge_of
+from .graph import accumulate as _accumulate
 
 
 def _root_edges(tensors, grads):
@@ -227,56 +228,104 @@ def run(tensors, grads, retain_graph, create_graph, inputs=None, accumulate=True
     return None
 
 
+def backward_implicit(t, retain_graph):
+    """`t.backward()` with no gradient, inputs or create_graph: the lean path of `run` for one root."""
+    data = t._data
+    if data.size != 1:
+        raise RuntimeError("grad can be implicitly created only for scalar outputs")
+    dt = t._dtype
+    if not dt.is_floating_point:
+        raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {dt}")
+    if not t._rg:
+        raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+    g = wrap(np.ones(data.shape, dt.np), dt, CPU) if t._device is CPU else _ones_like(t)
+    node, nr = edge_of(t)
+    buf = [None] * node._n_outputs
+    buf[nr] = g
+    del g  # the buffer holds the only reference: the engine frees it once the root node has run
+    deps = {}
+    stack = [node]
+    while stack:  # dependency counts; one root, so no node is both a root and reached from it
+        for nxt, _ in stack.pop().next_functions:
+            if nxt is not None:
+                d = deps.get(nxt)
+                if d is None:
+                    deps[nxt] = 1
+                    stack.append(nxt)
+                else:
+                    deps[nxt] = d + 1
+    state = grad_mode.state
+    prev = state.enabled
+    state.enabled = False
+    try:
+        _run_plain([node], {node: buf}, deps, bool(retain_graph), _anomaly.enabled and _anomaly.check_nan)
+    finally:
+        state.enabled = prev
+
+
 def _run_plain(roots, buffers, deps, retain_graph, anomaly):
     """The loop of a plain `backward()`: every reachable node runs (the lean path of `run`)."""
-    push, pop = heapq.heappush, heapq.heappop
     heap = [(-n._seq_nr, n) for n in roots if n not in deps]  # sequence numbers are unique
+    if not heap:
+        return
     heapq.heapify(heap)
+    node = heapq.heappop(heap)[1]
+    push, pushpop, pop = heapq.heappush, heapq.heappushpop, heapq.heappop
     pop_buf = buffers.pop
-    while heap:
-        node = pop(heap)[1]
+    while True:
         buf = pop_buf(node, None)
         if buf is None:
             buf = [None] * node._n_outputs
         if node._tensor_pre_hooks or node._retain_hooks or node._pre_hooks:
             buf = _pre_hooks(node, buf)
+        ready = None
         if type(node) is AccumulateGrad:
-            node.apply(buf)
-            continue
-        if (buf[0] is None) if len(buf) == 1 else all(g is None for g in buf):
-            out = [None] * len(node.next_functions)
+            _accumulate(node.variable, buf[0])
         else:
-            out = node.apply(buf)
-            if anomaly:
-                check_nan(node, out)
-            if node._hooks:
-                for h in node._hooks:
-                    r = h(tuple(out), tuple(buf))
-                    if r is not None:
-                        out = list(r)
-        if not retain_graph:
-            node.release()
-        del buf  # the incoming gradient is not needed any more: free it before the next node runs
-        for (nxt, nr), g in zip(node.next_functions, out):
-            if nxt is None:
-                continue
-            if g is not None:
-                b = buffers.get(nxt)
-                if b is None:
-                    if nxt._n_outputs == 1:
-                        buffers[nxt] = [g]
-                    else:
-                        b = buffers[nxt] = [None] * nxt._n_outputs
+            if (buf[0] is None) if len(buf) == 1 else all(g is None for g in buf):
+                out = [None] * len(node.next_functions)
+            else:
+                out = node.apply(buf)
+                if anomaly:
+                    check_nan(node, out)
+                if node._hooks:
+                    for h in node._hooks:
+                        r = h(tuple(out), tuple(buf))
+                        if r is not None:
+                            out = list(r)
+            if not retain_graph:
+                node.release()
+            del buf  # the incoming gradient is not needed any more: free it before the next node runs
+            for (nxt, nr), g in zip(node.next_functions, out):
+                if nxt is None:
+                    continue
+                if g is not None:
+                    b = buffers.get(nxt)
+                    if b is None:
+                        if nxt._n_outputs == 1:
+                            buffers[nxt] = [g]
+                        else:
+                            b = buffers[nxt] = [None] * nxt._n_outputs
+                            b[nr] = g
+                    elif b[nr] is None:
                         b[nr] = g
-                elif b[nr] is None:
-                    b[nr] = g
-                else:
-                    b[nr] = b[nr] + g
-            d = deps[nxt] - 1
-            deps[nxt] = d
-            if d == 0:
-                push(heap, (-nxt._seq_nr, nxt))
-        del out
+                    else:
+                        b[nr] = b[nr] + g
+                d = deps[nxt] - 1
+                deps[nxt] = d
+                if d == 0:
+                    if ready is None:
+                        ready = nxt
+                    else:
+                        push(heap, (-nxt._seq_nr, nxt))
+            out = g = None
+        # the most recently created ready node runs next (Note [engine order]); a lone one skips the heap
+        if ready is not None:
+            node = pushpop(heap, (-ready._seq_nr, ready))[1] if heap else ready
+        elif heap:
+            node = pop(heap)[1]
+        else:
+            return
 
 
 def _release_edges(node, deps, buffers, heap, needed):

@@ -196,6 +196,22 @@ class SavedTensor:
         return t
 
 
+_new_saved = object.__new__
+
+
+def _save_input(t):
+    """SavedTensor(t) for a non-output tensor with no saved-tensor hooks active (the common case)."""
+    s = _new_saved(SavedTensor)
+    s.hooked = None
+    s.tensor = t
+    s.output_nr = 0
+    vc = t._vc
+    s.version = 0 if vc is None else vc[0]
+    s.is_output = False
+    s.node_name = None
+    return s
+
+
 _saved_hooks: list = []  # stack of (pack, unpack) from saved_tensors_hooks (innermost last)
 
 
@@ -304,6 +320,7 @@ class FormulaNode(Node):
 
     __slots__ = ("_saved", "_shapes", "_out_meta")
     _formulas = ()
+    _uses = None  # per generated class: saved name -> input indices whose formula names it
 
     def apply(self, grads):
         saved = self._saved
@@ -341,7 +358,7 @@ class FormulaNode(Node):
         saved = self._saved
         if saved:
             for v in saved.values():
-                if type(v) is SavedTensor:
+                if type(v) is SavedTensor or v is _UNSAVED:
                     self._saved = None
                     return
 
@@ -352,6 +369,8 @@ class FormulaNode(Node):
             if saved is None:
                 raise RuntimeError(_FREED)
             v = saved[name[7:]]
+            if v is _UNSAVED:
+                return None
             return v.unpack() if type(v) is SavedTensor else v
         raise AttributeError(name)
 
@@ -408,7 +427,12 @@ def node_class(name, formulas, n_outputs=1):
     key = (name, id(formulas))
     cls = _node_classes.get(key)
     if cls is None:
-        cls = type(name, (FormulaNode,), {"__slots__": (), "_formulas": formulas, "_n_outputs": n_outputs})
+        uses = {}  # saved name -> indices of the inputs whose formula names it
+        for i, f in enumerate(formulas):
+            for n in f[1] if f is not None else ():
+                uses.setdefault(n, []).append(i)
+        cls = type(name, (FormulaNode,), {"__slots__": (), "_formulas": formulas, "_n_outputs": n_outputs,
+                                          "_uses": {k: tuple(v) for k, v in uses.items()}})
         _node_classes[key] = cls
     return cls
 
@@ -416,15 +440,26 @@ def node_class(name, formulas, n_outputs=1):
 _NO_EDGE = (None, 0)
 
 
+class _Unsaved:
+    """A tensor argument not saved because no formula that runs names it (torch's `_saved_x` is None)."""
+
+    __slots__ = ()
+
+
+_UNSAVED = _Unsaved()
+
+
 def record(node_cls, inputs, outputs, saved, out_meta=None):
     """Attach a new `node_cls` node to `outputs` (tensors), with edges to the tensor `inputs`.
 
     `saved` maps formula argument names to values; tensors among them are saved version-checked,
-    with outputs saved without a reference cycle.
+    with outputs saved without a reference cycle. As in torch, a tensor only the formulas of inputs
+    without an edge name is not saved (`node._saved_self` is None then).
     """
     node = node_cls()
     edges = []
     shapes = []
+    all_edges = True
     for t in inputs:
         if isinstance(t, Tensor):
             fn = t._grad_fn
@@ -435,38 +470,53 @@ def record(node_cls, inputs, outputs, saved, out_meta=None):
                 shapes.append((t._data.shape, t._dtype))
                 continue
             if t._rg:
-                edges.append((grad_accumulator(t), 0))
+                ref = t._accum
+                acc = ref() if ref is not None else None
+                edges.append((acc if acc is not None else grad_accumulator(t), 0))
                 shapes.append((t._data.shape, t._dtype))
                 continue
         # Python scalars and tensors not requiring grad get an empty edge, as torch's wrapped numbers do
         edges.append(_NO_EDGE)
         shapes.append(None)
+        all_edges = False
     node.next_functions = tuple(edges)
     node._shapes = shapes
     node._out_meta = out_meta
-    if isinstance(outputs, (tuple, list)):
-        outs, single = outputs, None
-    else:
-        outs, single = (outputs,), outputs
+    single = type(outputs) is Tensor or not isinstance(outputs, (tuple, list))
     if saved:
         sv = {}
+        uses = None if all_edges else node_cls._uses
         for k, v in saved.items():
             if isinstance(v, Tensor):
-                if v is single or (single is None and any(v is o for o in outs)):
+                if uses is not None:
+                    idx = uses.get(k)
+                    if idx is not None and not any(i < len(edges) and edges[i][0] is not None for i in idx):
+                        sv[k] = _UNSAVED  # no formula that runs needs it
+                        continue
+                if v is outputs if single else any(v is o for o in outputs):
                     sv[k] = SavedTensor(v, True)
-                else:
+                elif _saved_hooks:
                     sv[k] = SavedTensor(v)
+                else:
+                    sv[k] = _save_input(v)
             else:
                 sv[k] = v
         saved = sv
     node._saved = saved
-    for i, o in enumerate(outs):
+    if single:
+        outputs._grad_fn = node
+        outputs._output_nr = 0
+        outputs._rg = True
+        if outputs._base is not None:  # the version this view's history is valid for (see views.refresh_view)
+            outputs._vv = outputs._vc[0]
+        return node
+    for i, o in enumerate(outputs):
         if o is None:
             continue
         o._grad_fn = node
         o._output_nr = i
         o._rg = True
-        if o._base is not None:  # the version this view's history is valid for (see views.refresh_view)
+        if o._base is not None:
             o._vv = o._vc[0]
     return node
 
