@@ -8,15 +8,19 @@ Engine.  torch's `mt19937` is the textbook twister (init_genrand seeding, standa
 `MT19937` bit generator runs the same recurrence in C, so it does the bulk work: it is only ever asked for
 whole blocks of 624 outputs, which keeps its internal state equal to torch's state words.  The current
 block's tempered outputs are kept here (`_blk`), with torch's read position (`_pos`) and the position at
-which torch twists again (`_end`); `left_ = _end - _pos + 1` and `next_ = _pos` in torch's terms.
+which torch twists again (`_end`); `left_ = _end - _pos + 1` and `next_ = _pos` in torch's terms.  Small
+requests are served from that block (and per-block float caches) without calling into NumPy's generator.
 
-Exactness notes, function by function, sit next to the code.  Two facts recur:
-- The AVX2/AVX-512 kernels are built with FMA contraction.  A float32 `fma(a, b, c)` is computed here as
-  float64 `a*b + c` rounded to float32 (the product is exact in float64); where the float64 sum could sit on a
-  float32 rounding midpoint the lane is corrected (`_fma32`).  float64 fmas use Dekker/TwoSum (`_fma64`).
+Exactness notes, function by function, sit next to the code.  Recurring facts:
+- The AVX2/AVX-512 kernels are built with FMA contraction.  A float32 `fma(a, b, c)` is float64 `a*b + c`
+  rounded to float32 (the product is exact in float64); where that float64 sum sits on a float32 rounding
+  midpoint the lane is repaired (`_fma32`).  Inside the float32 Box-Muller kernel no repair is needed: both
+  of its halves depend on a 24-bit integer only, and all 2**24 inputs were checked against torch.  float64
+  fmas use Dekker/TwoSum with an exact-rational fallback for the rare hard lanes (`_fma64`).
 - Double-precision transcendentals must come from the same libm as torch: `math.log`, `math.log1p`,
-  `math.exp`, `math.tan`, and NumPy's float64 `sin`/`cos` (identical to glibc's).  NumPy's float64
-  `log`/`log1p` are not glibc's, so they are never used for values that reach the output.
+  `math.exp`, `math.tan`, libm's `lgamma` through ctypes, and NumPy's float64 `sin`/`cos` (identical to
+  glibc's).  NumPy's float64 `log`/`log1p` are not glibc's, so they never feed an output.
+- A Generator is not thread-safe (torch locks a mutex; share one across threads only with a lock).
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ import ctypes
 import ctypes.util
 import math
 import os
+import struct
 from fractions import Fraction
 
 import numpy as np
@@ -44,7 +49,7 @@ _RANDPERM_SWITCH = 0xFFFFFFFF // 20  # randperm_cpu: n below this uses 32-bit dr
 _CHUNK = _N * 84              # draws per piece in bulk samplers (about 52k: keeps temporaries in L2)
 
 F16, F32, F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
-_U32, _U64, _I32, _I64 = np.dtype(np.uint32), np.dtype(np.uint64), np.dtype(np.int32), np.dtype(np.int64)
+_I32, _I64 = np.dtype(np.int32), np.dtype(np.int64)
 _f32 = np.float32
 _TWO_M24 = _f32(2.0 ** -24)
 _TWO_PI = 2.0 * math.pi
@@ -54,11 +59,11 @@ _EMPTY32.flags.writeable = False
 
 
 def _is_half(dt):
-    return dt == F16 or (_BF16 is not None and dt == _BF16)
+    return dt is F16 or dt is _BF16 or dt == F16 or (_BF16 is not None and dt == _BF16)
 
 
 def _is_float(dt):
-    return dt.kind == "f" or _is_half(dt)
+    return dt.kind == "f" or dt is _BF16 or (_BF16 is not None and dt == _BF16)
 
 
 def _digits(dt):
@@ -74,10 +79,13 @@ def _digits(dt):
 
 def _cast(values, dt):
     """static_cast<scalar_t> from float64/float32/int64 values, with c10's float-first rounding for half
-    types (c10::Half and c10::BFloat16 are built from a float)."""
-    if values.dtype == dt:
+    types (c10::Half and c10::BFloat16 are built from a float).  Integers wrap, as in C."""
+    vd = values.dtype
+    if vd is dt:
         return values
-    if _is_half(dt) and values.dtype != F32:
+    if dt.kind in "iub" or (vd is F32 and dt.kind == "f"):
+        return values.astype(dt)
+    if _is_half(dt) and vd is not F32:
         values = values.astype(F32)
     return values.astype(dt)
 
@@ -99,6 +107,44 @@ def _init_genrand(seed32):
             key[i] = x
             x = (1812433253 * (x ^ (x >> 30)) + i + 1) & 0xFFFFFFFF
     return np.asarray(key, dtype=np.uint32)
+
+
+def _integers_are_raw_words():
+    """NumPy's Generator.integers over [0, 2**32) as uint32 returns one raw MT19937 output per value (the
+    fast path used for bulk draws); checked once, falling back to random_raw if a NumPy version differs."""
+    a, b = np.random.MT19937(12345), np.random.MT19937(12345)
+    x = np.random.Generator(a).integers(0, 1 << 32, size=1300, dtype=np.uint32)
+    y = b.random_raw(1300)
+    sa, sb = a.state["state"], b.state["state"]
+    return bool(np.array_equal(x, y) and sa["pos"] == sb["pos"] and np.array_equal(sa["key"], sb["key"]))
+
+
+_INTEGERS_OK = _integers_are_raw_words()
+
+
+def _word_source(mt):
+    """f(0, 2**32, size=k, dtype=uint32) -> the next k raw outputs of mt."""
+    if _INTEGERS_OK:
+        return np.random.Generator(mt).integers
+
+    def words(low, high, size, dtype):  # pragma: no cover - only for NumPy versions that buffer differently
+        return mt.random_raw(size).astype(np.uint32)
+    return words
+
+
+def _untemper(y):
+    """Inverse of MT19937's tempering: the state words behind a block of outputs."""
+    y = y.astype(np.uint32)
+    y ^= y >> np.uint32(18)
+    y ^= (y << np.uint32(15)) & np.uint32(0xEFC60000)
+    t = y.copy()
+    for _ in range(4):
+        t = y ^ ((t << np.uint32(7)) & np.uint32(0x9D2C5680))
+    y = t
+    t = y.copy()
+    for _ in range(2):
+        t = y ^ (t >> np.uint32(11))
+    return t
 
 
 def _temper(words):
@@ -158,9 +204,10 @@ def _two_prod(a, b):
 def _fma64(a, b, c):
     """Correctly rounded float64 fma(a, b, c) (arrays and/or scalars).
 
-    a*b = p + e exactly; s + t = p + c exactly (TwoSum); the result is fl(s + fl(t + e)), which is correctly
-    rounded unless t + e is itself inexact and the sum sits near a rounding boundary: those rare lanes are
-    redone with exact rationals.
+    a*b = p + e exactly (Dekker); s + t = p + c exactly (TwoSum); u = fl(t + e) with error u_err; the result
+    r = fl(s + u) is correctly rounded when u_err == 0.  Otherwise r + d = s + u exactly (TwoSum again) and r
+    can be wrong only if d + u_err crosses half a spacing of r (or a quarter, just below a power of two):
+    those rare lanes are recomputed with exact rationals.
     """
     a, b, c = np.broadcast_arrays(np.asarray(a, F64), np.asarray(b, F64), np.asarray(c, F64))
     shape = a.shape
@@ -173,25 +220,25 @@ def _fma64(a, b, c):
     bb = u - t
     u_err = (t - (u - bb)) + (e - bb)
     r = s + u
-    hard = u_err != 0
-    if hard.any():
-        # fl(s + u) can differ from the correctly rounded s + u + u_err only if s + u is (almost) exactly
-        # halfway between two doubles or on one: check the low part against the spacing of s.
-        idx = np.flatnonzero(hard)
-        sp = np.spacing(np.abs(s[idx]))
-        au = np.abs(u[idx])
-        frac = np.mod(au, sp) / sp
-        near = (np.abs(frac - 0.5) < 2.0 ** -30) | (frac < 2.0 ** -30) | (frac > 1 - 2.0 ** -30)
-        for k in idx[near].tolist():
+    hard = np.flatnonzero(u_err)
+    if hard.size:
+        rs, ss, us = r[hard], s[hard], u[hard]
+        bb = rs - ss
+        d = np.abs((ss - (rs - bb)) + (us - bb))
+        half = np.spacing(np.abs(rs)) * 0.5
+        tol = 2.0 * np.abs(u_err[hard])
+        near = (np.abs(d - half) <= tol) | (np.abs(d - 0.5 * half) <= tol)
+        for k in hard[near].tolist():
             r[k] = float(Fraction(float(a[k])) * Fraction(float(b[k])) + Fraction(float(c[k])))
-    r = r.reshape(shape)
-    return r
+    return r.reshape(shape)
 
 
 def _fma_scalar(v, std, mean):
     """Correctly rounded double fma(v, std, mean) for Python floats."""
-    if std == 1.0 and mean == 0.0:
-        return v + 0.0
+    if std == 1.0:
+        return v + mean
+    if mean == 0.0 and math.copysign(1.0, mean) > 0:
+        return v * std + 0.0
     if hasattr(math, "fma"):  # Python >= 3.13
         return math.fma(v, std, mean)
     p = v * std
@@ -221,10 +268,6 @@ _SIN_P = [float(_f32(v)) for v in (-1.9515295891E-4, 8.3321608736E-3, -1.6666654
 _COS_P = [float(_f32(v)) for v in (2.443315711809948E-005, -1.388731625493765E-003, 4.166664568298827E-002)]
 _FOPI = _f32(1.27323954473516)
 _THETA_SCALE = _f32(_f32(2.0 * math.pi) * _f32(2.0 ** -24))  # 2pi (float) * 2**-24, exact scaling
-# sign of sin / cos and "use the cos polynomial for sin" by octant pair j // 2 (j in 0, 2, 4, 6, 8)
-_SIN_SIGN = np.array([1, 1, -1, -1, 1], np.float32)
-_COS_SIGN = np.array([1, -1, -1, 1, 1], np.float32)
-_SWAP = np.array([False, True, False, True, False])
 
 
 class _Scratch:
@@ -236,6 +279,7 @@ class _Scratch:
         self.f = [np.empty(lanes, F32) for _ in range(8)]
         self.d = [np.empty(lanes, F64) for _ in range(4)]
         self.i = [np.empty(lanes, np.int32) for _ in range(3)]
+        self.d64 = np.empty(4 * lanes, F64)
 
     def view(self, lanes):
         if lanes == self.lanes:
@@ -245,6 +289,7 @@ class _Scratch:
         v.f = [a[:lanes] for a in self.f]
         v.d = [a[:lanes] for a in self.d]
         v.i = [a[:lanes] for a in self.i]
+        v.d64 = self.d64[:4 * lanes]
         return v
 
 
@@ -350,7 +395,8 @@ def _sincos_f32(k, ws, sn, cs):
     t64 += x64
     np.copyto(sn, t64, casting="unsafe")
     # swap the polynomials where j//2 is odd (bit select), then flip signs: sin where j//2 in (2, 3),
-    # cos where j//2 in (1, 2).  The "+ 0" reproduces the masked adds' sign of zero.
+    # cos where j//2 in (1, 2).  (torch selects with masked adds, which would turn a -0 into +0, but neither
+    # polynomial can return -0: x is never -0, and the cos polynomial ends with "+ 1".)
     sb, cb = sn.view(np.int32), cs.view(np.int32)
     np.bitwise_and(j, 1, out=m)
     np.negative(m, out=m)
@@ -359,8 +405,6 @@ def _sincos_f32(k, ws, sn, cs):
     d &= m
     sb ^= d
     cb ^= d
-    sn += _f32(0.0)
-    cs += _f32(0.0)
     np.bitwise_and(j, 2, out=m)
     m <<= 30
     sb ^= m
@@ -368,9 +412,6 @@ def _sincos_f32(k, ws, sn, cs):
     j &= 2
     j <<= 30
     cb ^= j
-
-
-_SCRATCH_LANES = _CHUNK // 2
 
 
 def _normal16_f32(w, mean, std, out, ws):
@@ -386,10 +427,84 @@ def _normal16_f32(w, mean, std, out, ws):
     r2 = r.reshape(m, 8)
     np.multiply(r2, cs.reshape(m, 8), out=out[:, :8])
     np.multiply(r2, sn.reshape(m, 8), out=out[:, 8:])
-    if mean == 0.0 and std == 1.0:
-        out += _f32(0.0)                 # fma(v, 1, 0): only turns -0 into +0
+    _affine_rows32(out, _f32(mean), _f32(std), ws.d64[:32 * m])
+
+
+def _affine_rows32(v, mean, std, t64):
+    """v = fma(v, std, mean) in float32, in place (v float32, t64 float64 scratch of twice its size).
+    With std == 1, mean == +0 or std a power of two, the fma is plain float32 arithmetic with one rounding."""
+    if std == 1:
+        v += mean
+    elif mean == 0 and not np.signbit(mean):
+        v *= std
+        v += _f32(0.0)
+    elif math.frexp(float(std))[0] == 0.5 and 2.0 ** -60 <= std <= 2.0 ** 100:
+        # v * std is exact: Box-Muller outputs are 0 or above 1e-13 in magnitude and below 6
+        v *= std
+        v += mean
     else:
-        out[...] = _fma32(out, _f32(std), _f32(mean))
+        _fma32_into(v, float(std), float(mean), v, t64)
+
+
+def _fma32_into(x, b, c, out, t64):
+    """out = fma(x, b, c) for float32 x and float32-valued b, c (Python floats); t64: float64 scratch of
+    twice x's size."""
+    n = x.size
+    t = t64[:n]
+    xf = x.reshape(-1)
+    np.multiply(xf, np.float64(b), out=t)  # exact in float64
+    t += c
+    u = np.bitwise_and(t.view(np.int64), 0x1FFFFFFF, out=t64[n:2 * n].view(np.int64))
+    u ^= 0x10000000
+    if u.min() == 0 and not _sums_exact(xf, b, c):
+        # some float64 sums sit exactly on a float32 midpoint; where they are not the exact sum (TwoSum error
+        # nonzero), move them one float64 ulp toward it so that the float32 rounding goes the right way
+        tie = u == 0
+        e = t64[n:2 * n]
+        np.multiply(xf, np.float64(b), out=e)        # p
+        bb = t - e                                   # s - p
+        err = (e - (t - bb)) + (c - bb)
+        fix = tie & (err != 0)
+        if fix.any():
+            np.nextafter(t, np.where(err > 0, np.inf, -np.inf), out=t, where=fix)
+    np.copyto(out.reshape(-1), t, casting="unsafe")
+
+
+def _lsb_exp(f):
+    """Exponent of the lowest set bit of a nonzero finite float."""
+    num, den = float(f).as_integer_ratio()
+    num = abs(num)
+    return (num & -num).bit_length() - den.bit_length()
+
+
+def _sums_exact(x, b, c):
+    """True when every float64 x*b + c (x float32, b and c float32 values) is exact: then a float64 sum on a
+    float32 midpoint is a true tie and needs no repair.  The sum spans at most 53 bits when c's lowest bit is
+    close enough to the top and |x| is not tiny (x's lowest bit is 23 below its leading one)."""
+    if b == 0 or x.size == 0:
+        return True
+    ax = np.abs(x)
+    top = math.frexp(abs(c) + abs(b) * float(ax.max()))[1]  # |sum| < 2**top
+    if c and top - _lsb_exp(c) > 53:
+        return False
+    smallest = float(ax.min())
+    if smallest == 0:
+        nz = ax[ax != 0]
+        if nz.size == 0:
+            return True
+        smallest = float(nz.min())
+    return top - (math.frexp(smallest)[1] - 1 - 23 + _lsb_exp(b)) <= 53
+
+
+def _affine64_inplace(v, mean, std):
+    """v = fma(v, std, mean) in float64, in place."""
+    if std == 1.0:
+        v += mean
+    elif mean == 0.0 and not math.copysign(1.0, mean) < 0:
+        v *= std
+        v += 0.0
+    else:
+        v[...] = _fma64(v, std, mean)
 
 
 def _vlog(x):
@@ -406,12 +521,9 @@ def _normal16_f64(u, mean, std, out):
     s = np.sin(theta)
     c *= radius
     s *= radius
-    if mean == 0.0 and std == 1.0:
-        np.add(c, 0.0, out=out[:, :8])
-        np.add(s, 0.0, out=out[:, 8:])
-    else:
-        out[:, :8] = _fma64(c, std, mean)
-        out[:, 8:] = _fma64(s, std, mean)
+    out[:, :8] = c
+    out[:, 8:] = s
+    _affine64_inplace(out, mean, std)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -419,12 +531,21 @@ def _normal16_f64(u, mean, std, out):
 # ---------------------------------------------------------------------------------------------------
 
 class Generator:
-    """torch.Generator's CPU engine: MT19937 plus the cached normals, state byte-compatible with torch."""
+    """torch.Generator's CPU engine: MT19937 plus the cached normals, state byte-compatible with torch.
+
+    Seeding/state: manual_seed(seed) -> self, seed() -> int, initial_seed() -> int,
+    get_state() -> uint8[5056], set_state(uint8 array or bytes) -> self.  Samplers (n values, flat, in
+    torch's order; dtype a NumPy dtype, ml_dtypes.bfloat16 for bfloat16): uniform, normal, randint, random_,
+    random_full64, randperm, bernoulli_scalar, bernoulli_tensor, exponential, geometric, log_normal, cauchy,
+    multinomial, poisson, normal_tensor.
+    """
 
     def __init__(self, device="cpu"):
         self.device = device
         self._mt = np.random.MT19937(0)
-        self._words = np.random.Generator(self._mt).integers
+        self._words = _word_source(self._mt)
+        self._work = _Work()
+        self._ws = None
         self.manual_seed(_DEFAULT_SEED)
 
     # ---- seeding and state -------------------------------------------------------------------------
@@ -435,7 +556,12 @@ class Generator:
             raise RuntimeError("Overflow when unpacking long long")
         seed &= (1 << 64) - 1
         self._seed = seed
-        self._load(_init_genrand(seed & 0xFFFFFFFF), _EMPTY32, 0, 0)
+        try:
+            self._mt._legacy_seeding(seed & 0xFFFFFFFF)  # NumPy's mt19937_seed: init_genrand, pos = 624
+            self._blk, self._pos, self._end = _EMPTY32, 0, 0
+            self._c32 = self._c64 = None
+        except Exception:  # pragma: no cover - private NumPy API gone
+            self._load(_init_genrand(seed & 0xFFFFFFFF), _EMPTY32, 0, 0)
         self._next_double = None
         self._next_float = None
         return self
@@ -457,22 +583,15 @@ class Generator:
 
     def get_state(self):
         """The 5056 bytes of torch's CPUGeneratorImplState, as a uint8 array."""
-        buf = np.zeros(_STATE_SIZE, np.uint8)
-        head = np.zeros(4, np.int32)
-        buf[0:8] = np.frombuffer(np.uint64(self._seed).tobytes(), np.uint8)
-        head[0] = self._end - self._pos + 1  # left_
-        head[1] = 1                          # seeded_
-        buf[8:16] = head[:2].view(np.uint8)
-        buf[16:24] = np.frombuffer(np.uint64(self._pos).tobytes(), np.uint8)
-        key = np.asarray(self._mt.state["state"]["key"], dtype=np.uint64)
-        buf[24:24 + 8 * _N] = key.view(np.uint8)
-        if self._next_double is not None:
-            buf[5024:5032] = np.frombuffer(np.float64(self._next_double).tobytes(), np.uint8)
-            buf[5040:5044] = np.frombuffer(np.int32(1).tobytes(), np.uint8)
-        if self._next_float is not None:
-            buf[5048:5052] = np.frombuffer(np.float32(self._next_float).tobytes(), np.uint8)
-            buf[5052] = 1
-        return buf
+        if self._blk.size == _N:  # the current block's outputs are temper(state words)
+            key = _untemper(self._blk).astype(np.uint64)
+        else:  # right after seeding: ask NumPy (slower)
+            key = np.asarray(self._mt.state["state"]["key"], dtype=np.uint64)
+        nd, nf = self._next_double, self._next_float
+        tail = struct.pack("<dddi4xfB3x", 0.0, 0.0 if nd is None else nd, 0.0, nd is not None,
+                           0.0 if nf is None else float(nf), nf is not None)
+        head = struct.pack("<QiiQ", self._seed, self._end - self._pos + 1, 1, self._pos)
+        return np.frombuffer(head + key.tobytes() + tail, np.uint8).copy()
 
     def set_state(self, state):
         if isinstance(state, (bytes, bytearray, memoryview)):
@@ -538,21 +657,38 @@ class Generator:
         self._c32 = self._c64 = None
         return out
 
-    def _pieces32(self, n):
-        """Yield the next n outputs in pieces of about _CHUNK that end on twist boundaries."""
+    def _pieces(self, n, even=False):
+        """Yield the next n outputs as pieces of about _CHUNK draws; pieces after the first end on twist
+        boundaries, so they come straight from NumPy's bit generator without copying.  even: every piece
+        has even length (pairs of draws stay together)."""
         while n > 0:
             have = self._end - self._pos
-            if n <= have or n <= _CHUNK:
+            if n <= _CHUNK or n <= have:
                 yield self._draw32(n)
                 return
-            k = have + (_CHUNK - have) // _N * _N if have < _CHUNK else have
+            k = have + (_CHUNK - have) // _N * _N
+            if even and k & 1:
+                k -= 1
             yield self._draw32(k)
             n -= k
 
+    def _scratch(self, lanes):
+        ws = self._ws
+        if ws is None or ws.lanes < lanes:
+            ws = self._ws = _Scratch(max(lanes, 64))
+        return ws
+
     def _draw64(self, n):
         """The next n random64() values: (first << 32) | second, as uint64."""
-        w = self._draw32(2 * n)
-        return _pairs64(w)
+        if 2 * n <= _CHUNK:
+            return _pairs64(self._draw32(2 * n), None, self._work)
+        out = np.empty(n, np.uint64)
+        o = 0
+        for w in self._pieces(2 * n, even=True):
+            k = w.size // 2
+            _pairs64(w, out[o:o + k], self._work)
+            o += k
+        return out
 
     def _u24(self, n):
         """n float uniforms as torch's uniform_real<float>: (draw & 0xFFFFFF) * 2**-24 (float32)."""
@@ -564,11 +700,11 @@ class Generator:
             self._pos = pos + n
             return c[pos:pos + n].copy()
         if n <= _CHUNK:
-            return _u24_of(self._draw32(n))
+            return _u24_of(self._draw32(n), None, self._work)
         out = np.empty(n, F32)
         o = 0
-        for w in self._pieces32(n):
-            _u24_of(w, out[o:o + w.size])
+        for w in self._pieces(n):
+            _u24_of(w, out[o:o + w.size], self._work)
             o += w.size
         return out
 
@@ -581,44 +717,55 @@ class Generator:
                 c = self._c64 = _u53_at(self._blk)
             self._pos = pos + 2 * n
             return c[pos:pos + 2 * n:2].copy()
-        if n <= _CHUNK // 2:
-            return _u53_of(self._draw32(2 * n))
+        if 2 * n <= _CHUNK:
+            return _u53_of(self._draw32(2 * n), None, self._work)
         out = np.empty(n, F64)
         o = 0
-        while o < n:
-            k = min(n - o, _CHUNK // 2)
-            _u53_of(self._draw32(2 * k), out[o:o + k])
+        for w in self._pieces(2 * n, even=True):
+            k = w.size // 2
+            _u53_of(w, out[o:o + k], self._work)
             o += k
         return out
 
     # ---- uniform -----------------------------------------------------------------------------------
 
     def uniform(self, n, dtype=np.float32, low=0.0, high=1.0):
-        """rand / uniform_(low, high): torch's uniform_kernel (values in draw order)."""
+        """rand / uniform_(low, high): torch's uniform_kernel (values in draw order).
+
+        float32/half/bfloat16: x = (draw & 0xFFFFFF) 2**-24; fma(x, to - from, from) in float; cast; a value
+        equal to `to` (after the cast) becomes `from`.  float64: the same with random64() and 53 bits.
+        """
         dt = np.dtype(dtype)
         n = int(n)
         low, high = float(low), float(high)
         if dt == F64:
             _check_uniform_bounds(low, high, dt)
-            x = self._u53(n)
             if low == 0.0 and high == 1.0:
-                return x
-            v = _fma64(x, high - low, low)
-            return _clamp_to(v, high, low)
+                return self._u53(n)
+            aff = _affine64(low, high)
+            if 2 * n <= _CHUNK:
+                return aff(self._u53(n))
+            out = np.empty(n, F64)
+            o = 0
+            for w in self._pieces(2 * n, even=True):
+                k = w.size // 2
+                out[o:o + k] = aff(_u53_of(w, self._work.get("f64", F64, k), self._work))
+                o += k
+            return out
         if not (dt == F32 or _is_half(dt)):
             raise TypeError(f"uniform_ is not implemented for {dt}")
         _check_uniform_bounds(low, high, dt)
-        x = self._u24(n)
-        lo32, hi32 = _f32(low), _f32(high)
-        if not (lo32 == 0 and hi32 == 1):
-            rng = _f32(hi32 - lo32)
-            x = _fma32(x, rng, lo32)
-        if dt == F32:
-            return _clamp_to(x, hi32, lo32) if not (lo32 == 0 and hi32 == 1) else x
-        v = x.astype(dt)
-        hi_s = np.array(high).astype(F32).astype(dt)
-        lo_s = np.array(low).astype(F32).astype(dt)
-        return _clamp_to(v, hi_s, lo_s)
+        if dt == F32 and low == 0.0 and high == 1.0:
+            return self._u24(n)
+        aff = _affine32(low, high, dt)
+        if n <= _CHUNK:
+            return aff(self._u24(n), None, self._work)
+        out = np.empty(n, dt)
+        o = 0
+        for w in self._pieces(n):
+            aff(_u24_of(w, self._work.get("f32", F32, w.size), self._work), out[o:o + w.size], self._work)
+            o += w.size
+        return out
 
     # ---- normal ------------------------------------------------------------------------------------
 
@@ -637,16 +784,22 @@ class Generator:
             if dt == F64:
                 return self._normal_vec_f64(n, mean, std)
             if _is_half(dt):
-                return self._normal_vec_f32(n, mean, std, halfway=True).astype(dt)
+                return self._normal_vec_f32(n, mean, std, reduced=True).astype(dt)
             raise TypeError(f"normal is not implemented for {dt}")
+        if dt is F32:
+            return np.array(self._normal_serial(n, mean, std), F32)
+        if dt is F64:
+            return np.array(self._normal_serial(n, mean, std), F64)
         if not _is_float(dt):
             raise TypeError(f"normal is not implemented for {dt}")
-        return _cast(self._normal_serial(n, mean, std), dt)
+        return np.array(self._normal_serial(n, mean, std), F32).astype(dt)
 
-    def _normal_vec_f32(self, n, mean, std, halfway=False):
+    def _normal_vec_f32(self, n, mean, std, reduced=False):
+        """normal_fill<float> (or <Half>/<BFloat16> when reduced: those draw 16 float uniforms per block into
+        a buffer instead of first filling every element, so they skip the n % 16 unused draws)."""
         full, rem = divmod(n, 16)
         out = np.empty(n, F32)
-        ws = _Scratch(8 * min(full + 1, _CHUNK // 16))
+        ws = self._scratch(8 * min(full + 1, _CHUNK // 16))
         done = 0
         while done < full:
             m = min(full - done, _CHUNK // 16)
@@ -654,7 +807,7 @@ class Generator:
             _normal16_f32(w, mean, std, out[16 * done:16 * (done + m)].reshape(m, 16), ws)
             done += m
         if rem:
-            if not halfway:
+            if not reduced:
                 self._draw32(rem)  # float draws every element first; the tail block is then redrawn
             w = self._draw32(16).reshape(1, 16)
             tail = np.empty((1, 16), F32)
@@ -680,44 +833,48 @@ class Generator:
         return out
 
     def _normal_serial(self, n, mean, std):
-        """n draws of at::normal_distribution<double>(mean, std), as float64 (serial kernel)."""
-        out = np.empty(n, F64)
-        i = 0
+        """n draws of at::normal_distribution<double>(mean, std) (torch's serial kernel), as a list of floats
+        (small n) or a float64 array:
+        a cached double first if there is one; then per pair of double uniforms u1, u2:
+        r = sqrt(-2 log1p(-u2)), theta = 2 pi u1, return r cos(theta) and cache r sin(theta);
+        every value goes through fma(value, std, mean)."""
+        vals = []
         if n and self._next_double is not None:
-            out[0] = _fma_scalar(self._next_double, std, mean)
+            vals.append(self._next_double)
             self._next_double = None
-            i = 1
-        pairs = (n - i + 1) // 2
-        if not pairs:
-            return out
+        pairs = (n - len(vals) + 1) // 2
+        if pairs < 32:
+            if pairs:
+                w = self._draw32(4 * pairs).tolist()
+                log1p, sqrt, cos, sin = math.log1p, math.sqrt, math.cos, math.sin
+                for q in range(0, 4 * pairs, 4):
+                    u1 = ((w[q] & 0x1FFFFF) * 4294967296 + w[q + 1]) * 1.1102230246251565e-16
+                    u2 = ((w[q + 2] & 0x1FFFFF) * 4294967296 + w[q + 3]) * 1.1102230246251565e-16
+                    r = sqrt(-2.0 * log1p(-u2))
+                    th = _TWO_PI * u1
+                    vals.append(r * cos(th))
+                    vals.append(r * sin(th))
+                if len(vals) > n:
+                    self._next_double = vals.pop()
+            if std == 1.0:
+                return [v + mean for v in vals]
+            return [_fma_scalar(v, std, mean) for v in vals]
+        first = vals
         u = self._u53(2 * pairs)
         u1, u2 = u[0::2], u[1::2]
-        if pairs < 64:
-            vals = []
-            log1p, sqrt, cos, sin = math.log1p, math.sqrt, math.cos, math.sin
-            for a, b in zip(u1.tolist(), u2.tolist()):
-                r = sqrt(-2.0 * log1p(-b))
-                th = _TWO_PI * a
-                vals.append(r * cos(th))
-                vals.append(r * sin(th))
-            z = np.array(vals, F64)
-        else:
-            r = np.sqrt(-2.0 * np.fromiter(map(math.log1p, (-u2).tolist()), F64, pairs))
-            th = _TWO_PI * u1
-            z = np.empty(2 * pairs, F64)
-            np.multiply(r, np.cos(th), out=z[0::2])
-            np.multiply(r, np.sin(th), out=z[1::2])
-        m = n - i
-        if m < z.size:
+        r = np.fromiter(map(math.log1p, (-u2).tolist()), F64, pairs)
+        r *= -2.0
+        np.sqrt(r, out=r)
+        th = u1 * _TWO_PI
+        z = np.empty(len(first) + 2 * pairs, F64)
+        z[:len(first)] = first
+        np.multiply(r, np.cos(th), out=z[len(first)::2])
+        np.multiply(r, np.sin(th), out=z[len(first) + 1::2])
+        if z.size > n:
             self._next_double = float(z[-1])
-        z = z[:m]
-        if mean == 0.0 and std == 1.0:
-            out[i:] = z + 0.0
-        elif m < 8:
-            out[i:] = [_fma_scalar(v, std, mean) for v in z.tolist()]
-        else:
-            out[i:] = _fma64(z, std, mean)
-        return out
+            z = z[:n]
+        _affine64_inplace(z, mean, std)
+        return z
 
     def normal_tensor(self, mean, std, dtype=None):
         """torch.normal with tensor arguments, composed as torch does it (arrays already broadcast or not).
@@ -747,36 +904,33 @@ class Generator:
         """log_normal_(mean, std): exp(normal_distribution<double>(mean, std)) element by element."""
         dt = np.dtype(dtype)
         z = self._normal_serial(int(n), float(mean), float(std))
-        return _cast(np.fromiter(map(math.exp, z.tolist()), F64, z.size), dt)
+        z = z if isinstance(z, list) else z.tolist()
+        return _cast(np.fromiter(map(math.exp, z), F64, len(z)), dt)
 
     # ---- integers ----------------------------------------------------------------------------------
 
-    def _from_to(self, n, rng, base):
-        """int64 values (v % rng) + base, v a 32-bit draw if rng < 2**28 else a random64(); wraps like C."""
-        if rng < (1 << 28):
-            w = self._draw32(n)
-            if rng & (rng - 1) == 0:
-                m = np.bitwise_and(w, rng - 1)
+    def _from_to(self, n, rng, base, dt=_I64):
+        """(v % rng) + base as int64 (wrapping like C), v a 32-bit draw if rng < 2**28 else a random64(),
+        then cast to dt."""
+        if n < 48:
+            if rng < (1 << 28):
+                vals = [(v % rng) + base for v in self._draw32(n).tolist()]
             else:
-                r = np.uint32(rng)
-                m = np.floor_divide(w, r)
-                m *= r
-                np.subtract(w, m, out=m)
-            out = m.astype(np.int64)
-            if base:
-                out += np.int64(base)
-            return out
-        v = self._draw64(n)
-        if rng & (rng - 1) == 0:
-            v &= np.uint64(rng - 1)
-        else:
-            r = np.uint64(rng)
-            q = np.floor_divide(v, r)
-            q *= r
-            np.subtract(v, q, out=v)
-        if base:
-            v += np.uint64(base & 0xFFFFFFFFFFFFFFFF)
-        return v.view(np.int64)
+                w = self._draw32(2 * n).tolist()
+                vals = [((w[i] << 32 | w[i + 1]) % rng) + base for i in range(0, 2 * n, 2)]
+            if base + rng > (1 << 63):  # the int64 sum may wrap, as in C
+                vals = [((v + (1 << 63)) & 0xFFFFFFFFFFFFFFFF) - (1 << 63) for v in vals]
+            return _cast(np.array(vals, np.int64), dt)
+        wide = rng >= (1 << 28)
+        if (2 * n if wide else n) <= _CHUNK:
+            return _mod_base(self._draw32(2 * n if wide else n), rng, base, wide, np.empty(n, dt), self._work)
+        out = np.empty(n, dt)
+        o = 0
+        for w in self._pieces(2 * n if wide else n, even=wide):
+            k = w.size // 2 if wide else w.size
+            _mod_base(w, rng, base, wide, out[o:o + k], self._work)
+            o += k
+        return out
 
     def randint(self, n, low, high, dtype=np.int64):
         """randint / random_(low, high): uniform integers in [low, high), torch's uniform_int_from_to."""
@@ -785,11 +939,12 @@ class Generator:
         if _is_float(dt):
             low, high = _update_from(low, dt), _update_to(high, dt)
         if low >= high:
-            raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+            raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} "
+                               f">= to={high}")
         rng = (high - low) & 0xFFFFFFFFFFFFFFFF
         if rng == 0:  # high - low == 2**64
             return self.random_full64(int(n), dt)
-        return _cast(self._from_to(int(n), rng, low), dt)
+        return self._from_to(int(n), rng, low, dt)
 
     def random_full64(self, n, dtype=np.int64):
         """random_(-2**63, None): random64() reinterpreted as int64, then cast."""
@@ -815,8 +970,9 @@ class Generator:
             else:
                 to_inc = min(int(np.iinfo(dt).max), (1 << 63) - 1)
             if from_ > to_inc:
-                raise RuntimeError("random_ expects 'from' casted to dtype to be less than or equal to 'to_inc'")
-            return _cast(self._from_to(n, (to_inc - from_ + 1) & 0xFFFFFFFFFFFFFFFF, from_), dt)
+                raise RuntimeError("random_ expects 'from' casted to dtype to be less than or equal to "
+                                   "'to_inc' casted to dtype")
+            return self._from_to(n, (to_inc - from_ + 1) & 0xFFFFFFFFFFFFFFFF, from_, dt)
         if dt == np.bool_:
             return np.bitwise_and(self._draw32(n), 1).astype(np.bool_)
         if dt == _I64:
@@ -824,7 +980,7 @@ class Generator:
             v &= np.uint64((1 << 63) - 1)
             return v.view(np.int64)
         if dt == F64:
-            return self._from_to(n, (1 << 53) + 1, 0).astype(F64)  # random64 since 2**53+1 >= 2**28
+            return self._from_to(n, (1 << 53) + 1, 0, F64)  # random64, since 2**53 + 1 >= 2**28
         if _is_float(dt):
             mod = (1 << _digits(dt)) + 1
             w = self._draw32(n)
@@ -938,27 +1094,52 @@ class Generator:
 # helpers for the samplers
 # ---------------------------------------------------------------------------------------------------
 
-def _u24_of(w, out=None):
-    k = np.bitwise_and(w, 0xFFFFFF)
+class _Work:
+    """Reusable per-generator scratch arrays for the bulk paths (chunk-sized arrays allocated afresh would
+    be page-faulted on every chunk)."""
+
+    def __init__(self, minimum=_CHUNK):
+        self._bufs = {}
+        self._min = minimum
+
+    def get(self, name, dtype, n):
+        a = self._bufs.get(name)
+        if a is None or a.size < n:
+            a = self._bufs[name] = np.empty(max(n, self._min), dtype)
+        return a[:n]
+
+
+def _work(w):
+    return w if w is not None else _Work(0)
+
+
+def _u24_of(w, out=None, work=None):
+    """(w & 0xFFFFFF) * 2**-24 as float32."""
+    n = w.size
+    k = _work(work).get("u32", np.uint32, n)
+    np.bitwise_and(w, 0xFFFFFF, out=k)
     if out is None:
-        out = k.view(np.int32).astype(F32)
-        out *= _TWO_M24
-        return out
-    np.multiply(k.view(np.int32), _TWO_M24, out=out, casting="unsafe")
+        out = np.empty(n, F32)
+    np.copyto(out, k.view(np.int32))  # exact
+    out *= _TWO_M24
     return out
 
 
-def _u53_of(w, out=None):
+def _u53_of(w, out=None, work=None):
     """Float64 uniforms from consecutive word pairs (hi, lo): ((hi & 0x1FFFFF) 2**32 + lo) 2**-53."""
+    work = _work(work)
+    n = w.size // 2
     x = w.view(np.uint64)  # little endian: x = hi | lo << 32
-    v = np.bitwise_and(x, np.uint64(0x1FFFFF))
+    v = work.get("u64a", np.uint64, n)
+    t = work.get("u64b", np.uint64, n)
+    np.bitwise_and(x, np.uint64(0x1FFFFF), out=v)
     v <<= np.uint64(32)
-    v |= x >> np.uint64(32)
+    np.right_shift(x, np.uint64(32), out=t)
+    v |= t
     if out is None:
-        out = v.view(np.int64).astype(F64)
-        out *= 2.0 ** -53
-        return out
-    np.multiply(v.view(np.int64), 2.0 ** -53, out=out, casting="unsafe")
+        out = np.empty(n, F64)
+    np.copyto(out, v.view(np.int64))  # exact: < 2**53
+    out *= 2.0 ** -53
     return out
 
 
@@ -973,33 +1154,151 @@ def _u53_at(blk):
     return hi
 
 
-def _pairs64(w):
-    x = w.view(np.uint64)
-    v = x << np.uint64(32)
-    v |= x >> np.uint64(32)
+def _pairs64(w, out=None, work=None):
+    """random64() of consecutive word pairs: (first << 32) | second."""
+    x = w.view(np.uint64)  # little endian: x = first | second << 32
+    t = _work(work).get("u64b", np.uint64, x.size)
+    v = np.left_shift(x, np.uint64(32), out=out)
+    np.right_shift(x, np.uint64(32), out=t)
+    v |= t
     return v
 
 
-def _mod32(w, mod):
+def _mod_base(w, rng, base, wide, out, work=None):
+    """out = (v % rng) + base (int64 arithmetic wrapping like C, then cast to out's dtype) for v = w (uint32)
+    or the random64() pairs of w (wide)."""
+    work = _work(work)
+    n = out.size
+    if not wide:
+        if rng & (rng - 1) == 0:
+            m = np.bitwise_and(w, rng - 1, out=work.get("u32", np.uint32, n))
+        else:
+            m = _mod32(w, rng, work.get("u32", np.uint32, n))
+        if out.dtype == _I64 or out.dtype.kind in "iub" and not base:
+            np.add(m, np.int64(base), out=out, casting="unsafe")
+            return out
+        v = work.get("i64", np.int64, n)
+        np.add(m, np.int64(base), out=v)
+        out[...] = _cast(v, out.dtype)
+        return out
+    v = _pairs64(w, work.get("u64a", np.uint64, n), work)
+    if rng & (rng - 1) == 0:
+        v &= np.uint64(rng - 1)
+    else:
+        r = np.uint64(rng)
+        q = np.floor_divide(v, r, out=work.get("u64b", np.uint64, n))
+        q *= r
+        np.subtract(v, q, out=v)
+    if base:
+        v += np.uint64(base & 0xFFFFFFFFFFFFFFFF)
+    out[...] = _cast(v.view(np.int64), out.dtype)
+    return out
+
+
+def _mod32(w, mod, out=None):
     r = np.uint32(mod)
-    m = np.floor_divide(w, r)
+    m = np.floor_divide(w, r, out=out)
     m *= r
     np.subtract(w, m, out=m)
     return m
 
 
-_FMAX = {"float16": 65504.0, "bfloat16": 3.3895313892515355e38, "float32": 3.4028234663852886e38,
-         "float64": 1.7976931348623157e308}
+class _Affine32:
+    """x -> cast(fma(x, to - from, from)) for float uniforms x = k 2**-24, then the `to` -> `from` guard.
+    The float64 sum is exact (so no midpoint repair is needed) whenever the grids of x*(to-from) and
+    `from` fit in 53 bits; the guard is needed only if the largest x maps onto `to`."""
+
+    def __init__(self, low, high, dt):
+        self.dt = dt
+        self.lo = _f32(low)
+        self.rng = _f32(_f32(high) - self.lo)
+        self.plain = self.lo == 0 and self.rng == 1
+        grid = float(np.spacing(self.rng)) * 2.0 ** -24 if self.rng else math.inf
+        if self.lo:
+            grid = min(grid, float(np.spacing(np.abs(self.lo))))
+        self.exact = grid == math.inf or (abs(float(self.rng)) + abs(float(self.lo))) <= grid * 2.0 ** 53
+        top = self._affine(np.array([1.0 - 2.0 ** -24], F32), _Work(0))
+        self.to = _cast(np.array([high], F64), dt)
+        self.frm = _cast(np.array([low], F64), dt)
+        self.guard = bool(_cast(top, dt)[0] == self.to[0])
+
+    def _affine(self, x, work):
+        if self.plain:
+            return x
+        if self.exact:
+            t = work.get("f64b", F64, x.size)
+            np.copyto(t, x)
+            t *= float(self.rng)
+            t += float(self.lo)
+            np.copyto(x, t, casting="unsafe")  # one rounding: the float64 value is exact
+            return x
+        return _fma32(x, self.rng, self.lo)
+
+    def __call__(self, x, out=None, work=None):
+        """x: float32 uniforms (overwritten); the result goes to out (dtype dt) or a new array."""
+        v = self._affine(x, _work(work))
+        if out is None:
+            out = _cast(v, self.dt) if v.dtype is not self.dt else v.copy() if v is x else v
+        else:
+            out[...] = v if self.dt is F32 else _cast(v, self.dt)
+        if self.guard:
+            hit = out == self.to[0]
+            if hit.any():
+                out[hit] = self.frm[0]
+        return out
+
+
+_AFFINE_CACHE = {}
+
+
+def _affine32(low, high, dt):
+    key = (low, high, dt, math.copysign(1.0, low), math.copysign(1.0, high))
+    a = _AFFINE_CACHE.get(key)
+    if a is None:
+        if len(_AFFINE_CACHE) > 64:
+            _AFFINE_CACHE.clear()
+        a = _AFFINE_CACHE[key] = _Affine32(low, high, dt)
+    return a
+
+
+def _affine64(low, high):
+    key = (low, high, None, math.copysign(1.0, low), math.copysign(1.0, high))
+    a = _AFFINE_CACHE.get(key)
+    if a is None:
+        if len(_AFFINE_CACHE) > 64:
+            _AFFINE_CACHE.clear()
+        a = _AFFINE_CACHE[key] = _Affine64(low, high)
+    return a
+
+
+class _Affine64:
+    """The float64 counterpart: fma(x, to - from, from) with x = k 2**-53, then the guard."""
+
+    def __init__(self, low, high):
+        self.lo, self.hi = low, high
+        self.rng = high - low
+        self.guard = _fma64(np.array([1.0 - 2.0 ** -53]), self.rng, low)[0] == high
+
+    def __call__(self, x):
+        v = _fma64(x, self.rng, self.lo)
+        return _clamp_to(v, self.hi, self.lo) if self.guard else v
+
+
+_FMAX = {F16: (65504.0, "Half"), F32: (3.4028234663852886e38, "float"),
+         F64: (1.7976931348623157e308, "double")}
+if _BF16 is not None:
+    _FMAX[_BF16] = (3.3895313892515355e38, "BFloat16")
 
 
 def _check_uniform_bounds(low, high, dt):
-    """uniform_impl_'s checks (the bounds are then within the dtype's range, so torch's clamp is a no-op)."""
-    big = _FMAX[dt.name]
-    name = {"float16": "Half", "bfloat16": "BFloat16", "float32": "float", "float64": "double"}[dt.name]
+    """uniform_impl_'s checks (after them the bounds lie in the dtype's range, so its clamp is a no-op)."""
+    if low == 0.0 and high == 1.0:
+        return
+    big, name = _FMAX[dt]
     if not -big <= low <= big:
-        raise RuntimeError(f"from is out of bounds for {dt.name}")
+        raise RuntimeError(f"from is out of bounds for {name}")
     if not -big <= high <= big:
-        raise RuntimeError(f"to is out of bounds for {dt.name}")
+        raise RuntimeError(f"to is out of bounds for {name}")
     if low > high:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low} > to={high}")
     if high - low > big:
@@ -1110,96 +1409,111 @@ def _sample_poisson(lam, uniform):
 # randperm
 # ---------------------------------------------------------------------------------------------------
 
-def _resolve_chains(link, idx_dtype):
-    """root[i] = follow link (link[i] < i, or -1 meaning 'stop here') until it stops; pointer jumping."""
-    n = link.size
-    ar = np.arange(n, dtype=idx_dtype)
-    ptr = np.where(link >= 0, link, ar).astype(idx_dtype)
-    while True:
-        nxt = ptr[ptr]
-        if np.array_equal(nxt, ptr):
-            return ptr
-        ptr = nxt
+def _chain_roots(link):
+    """root[q]: follow link (link[q] < q, or -1 = stop) from q to its end, by pointer jumping over the nodes
+    that are not done yet (chains are short: their lengths are about geometric)."""
+    ptr = np.arange(link.size, dtype=np.intp)
+    act = np.flatnonzero(link >= 0)
+    ptr[act] = link[act]
+    while act.size:
+        pa = ptr[act]
+        nxt = ptr[pa]
+        ptr[act] = nxt
+        act = act[nxt != pa]
+    return ptr
+
+
+def _group_sort(targets, n):
+    """Sort steps i by (targets[i], i); returns (step, target, same) in that order (intp arrays), where
+    same[j] says that entry j has the same target as entry j - 1.  When len(targets) == n - 1 a virtual step
+    n - 1 targeting itself is added."""
+    m = targets.size
+    key = np.empty(n, np.int64)
+    kv = key[:m]
+    np.copyto(kv, targets, casting="unsafe")
+    kv <<= 32
+    kv |= np.arange(m, dtype=np.int64)
+    if m < n:
+        key[m] = ((n - 1) << 32) | (n - 1)
+    key.sort()
+    ks = key >> 32
+    key &= 0xFFFFFFFF
+    same = np.empty(n, bool)
+    same[0] = False
+    np.equal(ks[1:], ks[:-1], out=same[1:])
+    return key, ks, same
 
 
 def _perm_forward(gen, n):
     """for i in 0..n-2: j = i + draw % (n - i); swap(a[i], a[j]) -- without a Python loop.
 
-    Step i fixes position i.  Group the steps by their target t_i = j_i (a sort of (t, i) keys).  Before step
-    i, position t holds t if no earlier step targeted it, else the value that the latest such step s moved
-    there, which is V(s), the value position s held just before step s.  So out[i] = V(prev step with the
-    same target) or t_i, and V(q) = V(last step < q that targeted q) or q, resolved by pointer jumping.
+    Step i fixes position i.  Group the steps by target t_i = j (sorting (t, i) keys).  Before step i,
+    position t holds t if no earlier step targeted it, else V(s) for the latest such step s, where V(q) is the
+    value at q just before step q.  So out[i] = V(previous step with the same target) or t_i, and
+    V(q) = V(last step < q that targeted q) or q, resolved by following those links.
     """
-    if n <= 1:
-        return np.arange(n, dtype=np.int64)
-    it = np.int32 if n < (1 << 31) else np.int64
+    if n < 200:  # a plain loop is cheaper than the vectorised bookkeeping
+        a = list(range(n))
+        if n > 1:
+            for i, r in enumerate(gen._draw32(n - 1).tolist()):
+                j = i + r % (n - i)
+                a[i], a[j] = a[j], a[i]
+        return np.array(a, np.int64)
     m = n - 1
+    steps = np.arange(m, dtype=np.uint32)
     w = gen._draw32(m)
-    steps = np.arange(m, dtype=np.uint32 if n < (1 << 32) else np.uint64)
-    span = np.uint32(n) - steps if steps.dtype == np.uint32 else np.uint64(n) - steps
-    t = np.remainder(w.astype(span.dtype), span)
+    t = np.remainder(w, np.subtract(np.uint32(n), steps))
     t += steps
-    # virtual last step: position n-1 "targets" itself
-    key = np.empty(n, np.int64)
-    key[:m] = t.astype(np.int64) << 32
-    key[:m] |= np.arange(m, dtype=np.int64)
-    key[m] = (np.int64(m) << 32) | m
-    key.sort()
-    ks = key >> 32
-    si = (key & 0xFFFFFFFF).astype(it)
-    same = ks[1:] == ks[:-1]
-    prev = np.full(n, -1, it)
-    prev[si[1:][same]] = si[:-1][same]
-    tgt = np.empty(n, it)
-    tgt[:m] = t.astype(it)
-    tgt[m] = m
-    # last[q]: the last step s < q that targeted q (all steps targeting q are <= q)
-    is_last = np.ones(n, bool)
-    is_last[:-1] = ~same
-    grp = ks[is_last].astype(it)
-    last_s = si[is_last]
-    lastlink = np.full(n, -1, it)
-    selfie = last_s == grp              # the group's last step is q itself: take its predecessor
-    lastlink[grp[~selfie]] = last_s[~selfie]
-    lastlink[grp[selfie]] = prev[last_s[selfie]]
-    root = _resolve_chains(lastlink, it)  # V(q) = root index value (V(root) = root)
-    has_prev = prev >= 0
-    out = np.where(has_prev, root[np.where(has_prev, prev, 0)], tgt)
-    return out.astype(np.int64)
+    si, ks, same = _group_sort(t, n)
+    # link[q]: the last step before q that targeted q: the group's last entry, or the one before it when the
+    # last entry is step q itself (self-target, or the virtual step n-1)
+    ends = np.flatnonzero(~same[1:])
+    ends = np.append(ends, n - 1)
+    q = ks[ends]
+    c = si[ends]
+    selfie = np.flatnonzero(c == q)
+    if selfie.size:
+        sj = ends[selfie]
+        c[selfie] = np.where(same[sj], si[sj - 1], -1)
+    link = np.full(n, -1, np.int32)
+    link[q] = c
+    root = _chain_roots(link)
+    vals = np.array(ks)
+    sj = np.flatnonzero(same)
+    vals[sj] = root[si[sj - 1]]
+    out = np.empty(n, np.int64)
+    out[si] = vals
+    return out
 
 
 def _perm_inside_out(gen, n):
     """for i in 0..n-1: z = random64() % (i + 1); a[i] = a[z]; a[z] = i -- vectorised.
 
     Final a[p] = the last i with z_i == p if any; otherwise W(p), the value step p left at p:
-    W(q) = q if z_q == q, else (previous i < q with z_i == z_q) if any, else W(z_q).
+    W(q) = q if z_q == q, else the previous step i < q with z_i == z_q if any, else W(z_q).
     """
-    it = np.int32 if n < (1 << 31) - 1 else np.int64
-    z = np.empty(n, it)
+    if n <= 0:
+        return np.arange(0, dtype=np.int64)
+    z = np.empty(n, np.int64)
     o = 0
     while o < n:
         k = min(n - o, 1 << 22)
-        v = gen._draw64(k)
-        z[o:o + k] = np.remainder(v, np.arange(o + 1, o + k + 1, dtype=np.uint64))
+        z[o:o + k] = np.remainder(gen._draw64(k), np.arange(o + 1, o + k + 1, dtype=np.uint64))
         o += k
-    key = (z.astype(np.int64) << 32) | np.arange(n, dtype=np.int64)
-    key.sort()
-    ks = (key >> 32).astype(it)
-    si = (key & 0xFFFFFFFF).astype(it)
-    same = ks[1:] == ks[:-1]
-    prev = np.full(n, -1, it)
-    prev[si[1:][same]] = si[:-1][same]
-    is_last = np.ones(n, bool)
-    is_last[:-1] = ~same
-    last = np.full(n, -1, it)
-    last[ks[is_last]] = si[is_last]
-    ar = np.arange(n, dtype=it)
-    selfloop = z == ar
-    direct = np.where(selfloop, ar, prev)
-    has = direct >= 0
-    link = np.where(has, -1, z).astype(it)
-    root = _resolve_chains(link, it)
-    w = np.where(has, direct, 0)[root]
+    si, ks, same = _group_sort(z, n)
+    prev = np.full(n, -1, np.int32)
+    sj = np.flatnonzero(same)
+    prev[si[sj]] = si[sj - 1]
+    ends = np.flatnonzero(~same[1:])
+    ends = np.append(ends, n - 1)
+    last = np.full(n, -1, np.int32)
+    last[ks[ends]] = si[ends]
+    ar = np.arange(n, dtype=np.int32)
+    z32 = z.astype(np.int32)
+    del z
+    direct = np.where(z32 == ar, ar, prev)
+    link = np.where(direct >= 0, -1, z32).astype(np.int32)
+    w = direct[_chain_roots(link)]
     return np.where(last >= 0, last, w).astype(np.int64)
 
 

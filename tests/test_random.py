@@ -42,6 +42,13 @@ def both(fn, seed=1729):
     lambda m: m.empty(4, 4, dtype=m.int64).random_(0, 7),
     lambda m: m.empty(6).exponential_(),
     lambda m: m.empty(6).bernoulli_(0.3),
+    lambda m: m.empty(5, dtype=m.int64).geometric_(0.4),
+    lambda m: m.empty(4, dtype=m.int8).random_(5, None),
+    lambda m: m.empty(4, dtype=m.int16).random_(7),
+    lambda m: m.empty(3, dtype=m.int32).random_(),
+    lambda m: m.normal(m.zeros(3), 2.0),
+    lambda m: m.normal(1.0, m.ones(20)),
+    lambda m: m.normal(m.zeros(2, 18), m.ones(18)),
 ], ids=lambda f: f.__code__.co_consts[0] if f.__code__.co_consts else None)
 def test_seeded_values_match(call):
     nt, th = both(call)

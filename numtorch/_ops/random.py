@@ -212,12 +212,15 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
         return _new(size, dtype, device, requires_grad, out, "normal", _normal_draw(g, mean, std))
     if ts and (std < 0).any().item():
         raise RuntimeError("normal expects all elements of std >= 0.0")
-    ref = mean if tm else std
-    from ._meta import broadcast_shapes
-    shape = broadcast_shapes(mean.shape if tm else (), std.shape if ts else ())
-    dt = ref._dtype
-    z = wrap(g.normal(int(np.prod(shape)), dt.np, 0.0, 1.0).reshape(shape), dt, CPU)
-    res = z * std + mean
+    # torch's composition per overload (tensor mean: normal_(0, std) + mean; tensor std: normal_(0, 1) * std
+    # + mean), done by the generator on host arrays
+    dt = (mean if tm else std)._dtype
+    m = mean._host() if tm else mean
+    sd = std._host() if ts else std
+    res = wrap(np.asarray(g.normal_tensor(m, sd, dt.np)), dt, CPU)
+    dev = (mean if tm else std)._device
+    if dev is not CPU:
+        res = res.to(dev)
     if out is not None:
         return out.resize_(res.shape).copy_(res)
     return res
@@ -295,20 +298,28 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     return _inplace("normal_", self, _normal_draw(_gen(generator), mean, std))
 
 
-def random_(self, from_=None, to=None, *, generator=None, **kw):
+_NO_TO = object()
+
+
+def random_(self, from_=None, to=_NO_TO, *, generator=None, **kw):
+    """`random_()`: the dtype's default range; `random_(to)`: [0, to); `random_(from, to)`: [from, to), where
+    `to=None` means up to the dtype's maximum (torch's three overloads)."""
     g = _gen(generator)
     from_ = kw.pop("from", from_)
-    if from_ is None and to is None:
+    if from_ is None and to is _NO_TO:
         return _inplace("random_", self, lambda n, d, c: g.random_(n, d.np))
-    if to is None:
+    if to is _NO_TO:
         from_, to = 0, from_
+    if to is None:
+        return _inplace("random_", self, lambda n, d, c: g.random_(n, d.np, int(from_), None))
     return _inplace("random_", self, lambda n, d, c: g.randint(n, int(from_), int(to), d.np))
 
 
-def _sampler(method):
+def _sampler(method, integers_ok=False):
     def inplace(self, *args, generator=None, **kwargs):
         g = _gen(generator)
-        _float_only(method + "_cpu", self._dtype)
+        if not integers_ok:
+            _float_only(method + "_cpu", self._dtype)
         return _inplace(method + "_", self, lambda n, d, c: getattr(g, method)(n, d.np, *args, **kwargs))
     inplace.__name__ = method + "_"
     return inplace
@@ -330,7 +341,7 @@ Tensor.normal_ = normal_
 Tensor.random_ = random_
 Tensor.bernoulli_ = bernoulli_
 Tensor.exponential_ = _sampler("exponential")
-Tensor.geometric_ = _sampler("geometric")
+Tensor.geometric_ = _sampler("geometric", integers_ok=True)  # torch draws geometric into integer dtypes too
 Tensor.log_normal_ = _sampler("log_normal")
 Tensor.cauchy_ = _sampler("cauchy")
 
