@@ -4,7 +4,16 @@
 """
 from __future__ import annotations
 
+import warnings as _warnings
+
 from . import _dtype
+
+# Note [floating-point warnings]: torch computes inf/nan silently; NumPy warns ("divide by zero encountered
+# in log"). Guarding each kernel with np.errstate would cost ~0.9 us a call, so instead NumPy's
+# floating-point RuntimeWarnings are ignored when raised from numtorch's own code (no cost unless a
+# flag is actually set, and users' own NumPy calls still warn).
+_warnings.filterwarnings("ignore", message=r".* encountered in ", category=RuntimeWarning,
+                         module=r"numtorch(\.|$)")
 from ._device import device
 from ._dtype import dtype as dtype
 from ._dtype import finfo, get_default_dtype, iinfo, set_default_dtype

@@ -20,10 +20,6 @@ from ._registry import export, node, record, recording
 _np_reshape = np.reshape
 
 
-def _view_nodes():
-    return None
-
-
 ViewBackward0 = node("ViewBackward0", self=lambda grad, self_sizes: grad.reshape(self_sizes))
 ExpandBackward0 = node("ExpandBackward0", self=lambda grad, self_sizes: grad.sum_to_size(self_sizes))
 UnsafeViewBackward0 = node("UnsafeViewBackward0", self=lambda grad, self_sizes: grad.reshape(self_sizes))
@@ -496,12 +492,16 @@ def _as_strided_back(grad, self_sizes, self_strides, self_offset, size, stride, 
         pout = pout + (np.arange(n) * s).reshape((n,) + (1,) * (len(size) - d - 1))
     flat_in = pin.reshape(-1)
     order = np.argsort(flat_in, kind="stable")
-    hit = order[np.searchsorted(flat_in[order], pout.reshape(-1))] if flat_in.size else pout.reshape(-1)
+    flat_out = pout.reshape(-1)
+    pos = np.minimum(np.searchsorted(flat_in[order], flat_out), max(flat_in.size - 1, 0))
+    # output elements at storage positions the input does not cover get no gradient
+    inside = flat_in[order][pos] == flat_out if flat_in.size else np.zeros(flat_out.shape, bool)
     from .. import _dtype
     from .._tensor import wrap as _w
-    idx = _w(xp.asarray(hit), _dtype.int64).to(grad._device)
+    idx = _w(xp.asarray(order[pos[inside]]), _dtype.int64).to(grad._device)
+    sel = _w(xp.asarray(np.nonzero(inside)[0]), _dtype.int64).to(grad._device)
     g = grad.new_zeros((flat_in.size,))
-    g.index_add_(0, idx, grad.reshape(-1))
+    g.index_add_(0, idx, grad.reshape(-1).index_select(0, sel))
     return g.reshape(self_sizes)
 
 

@@ -44,14 +44,13 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """Mirrors `torch.autograd.grad`: gradients of `outputs` with respect to `inputs`, nothing accumulated."""
     outputs = _seq(outputs)
-    single = isinstance(inputs, Tensor)
     inputs = _seq(inputs)
     grads = _seq(grad_outputs)
     if grads is None:
         grads = [None] * len(outputs)
     if allow_unused is None:
         allow_unused = materialize_grads
-    for i, t in enumerate(inputs):
+    for t in inputs:
         if not t._rg:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     res = engine.run(outputs, grads, retain_graph, create_graph, inputs=inputs, accumulate=False,
@@ -59,7 +58,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if materialize_grads:
         from .._ops.creation import zeros_like
         res = [zeros_like(t) if g is None else g for t, g in zip(inputs, res)]
-    del single
     return tuple(res)
 
 
