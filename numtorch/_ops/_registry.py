@@ -281,7 +281,7 @@ def _record(op, args, kw, result, original_self=None):
     cls = op.node_cls
     if op.scalar_node_cls is not cls and not isinstance(args[-1], Tensor):
         cls = op.scalar_node_cls
-    record(cls, args, result, saved)
+    record(cls, args, result, saved, owned=True)
 
 
 def _save_plan(op):
@@ -489,7 +489,7 @@ def _fast_path_unchecked(op):
                 if r.dtype is dt.np:
                     t = wrap(r, dt, CPU)
                     if a._rg and _state.enabled and op.node_cls is not None:
-                        _record(op, (a,), {}, t)
+                        _record(op, (a,), _NO_KW, t)
                     return t
             return None
         return run
@@ -526,12 +526,13 @@ def _fast_path_unchecked(op):
         else:
             return None
         if rg and _state.enabled and op.node_cls is not None:
-            _record(op, (a, b), {}, t)
+            _record(op, (a, b), _NO_KW, t)
         return t
     return run2
 
 
 _NP_BOOL = np.dtype(bool)
+_NO_KW: dict = {}  # never written: the keywords of a fast-path call
 
 
 def _make_function(op, with_out):
@@ -656,7 +657,7 @@ def _make_dunders(op, dunder, reflected):
                 b = as_tensor(b)
                 if reflected is None:
                     return _call(op, (b, a), {})
-            elif isinstance(b, Tensor) and reflected is None:  # explicit a.__radd__(tensor)
+            elif isinstance(b, Tensor):  # an explicit a.__radd__(tensor) call: op(b, a)
                 return _call(op, (b, a), {})
             if reflected is not None:
                 return reflected(a, b)

@@ -276,6 +276,9 @@ _REDUCE_NEW = ("sum", "prod", "mean", "amax", "amin")
 
 
 def _scatter_reduce_self(grad, dim, index, reduce, include_self, self, src, result):
+    if not include_self:  # scattered-to positions dropped self's value: no gradient flows back there
+        kept = grad.new_ones(self.shape).scatter(dim, index, 0.0)
+        return kept * _scatter_reduce_self(grad, dim, index, reduce, True, self, src, result)
     if reduce == "sum":
         return grad
     if reduce == "mean":

@@ -1214,10 +1214,19 @@ def linalg_eig(A, *, out=None):
     return _named("linalg_eig", ("eigenvalues", "eigenvectors"), (L, V), out, (A,))
 
 
+# A = V diag(L) V^-1, so dL = diag(V^-1 dA V) and grad_A = V^-H diag(grad) V^H (real A: its real part)
+_EigvalsBackward = node("LinalgEigBackward0", A=lambda grad, V: matmul(
+    linalg_inv(_mH(V)), matmul(_diag_embed(grad), _mH(V))))
+
+
 def eigvals(A, *, out=None):
     """Mirrors `torch.linalg.eigvals`."""
-    L = linalg_eig(A)[0]
-    return L if out is None else write_out("linalg_eigvals", out, L._data, L._dtype, (A,))
+    L, V = linalg_eig(A)
+    if out is not None:
+        return write_out("linalg_eigvals", out, L._data, L._dtype, (A,))
+    if recording(A):
+        record(_EigvalsBackward, (A,), L, {"V": V})
+    return L
 
 
 # SVD
@@ -1357,6 +1366,10 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None, rcond=None):
         rtol = rcond
     a = _host(A)
     m, n = a.shape[-2:]
+    if hermitian:  # torch reads only the lower triangle (eigh, UPLO='L') and a real diagonal
+        low = np.tril(a, -1)
+        diag = np.real(np.diagonal(a, axis1=-2, axis2=-1))[..., None] * np.eye(n, dtype=a.dtype)
+        a = low + np.conj(np.swapaxes(low, -1, -2)) + diag
     u, s, vh = np.linalg.svd(a, full_matrices=False)
     cut = _tol_cutoff(s, None, atol, rtol, A._dtype, m, n)
     sinv = np.where(s > cut, 1 / np.where(s > cut, s, 1), 0).astype(s.dtype)
@@ -1501,8 +1514,13 @@ def lstsq(A, B, rcond=None, *, driver=None, out=None):
     rank = np.array(ranks, np.int64).reshape(batch) if driver != "gels" else np.empty((0,), np.int64)
     sv = np.array(svs, rdt.np).reshape(batch + (min(m, n),)) if driver in ("gelsd", "gelss") else empty
     dev = A._device
+    solution, resid = wrap(sol, A._dtype, dev), wrap(residuals, rdt, dev)
+    if out is None and recording(A, B):  # differentiable outputs, from recorded ops: pinv(A) @ B, |AX - B|^2
+        solution = matmul(pinv(A), B)
+        err = (matmul(A, solution) - B).abs().pow(2)
+        resid = err.sum(-1 if vector else -2) if residuals.size else err.reshape(-1)[:0]
     return _named("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"),
-                  (wrap(sol, A._dtype, dev), wrap(residuals, rdt, dev), wrap(rank, D.int64, dev),
+                  (solution, resid, wrap(rank, D.int64, dev),
                    wrap(sv, rdt, dev)), out, (A, B))
 
 
@@ -1516,14 +1534,16 @@ def _vnorm_grad(grad, self, result, ord, dims, keepdim):
         return self * 0
     if ord == 1:
         return g * self.sgn()
-    if ord == 2:
-        return g * self / r.expand(self.shape) * (r != 0)
+    if ord == 2:  # at a zero norm the subgradient 0 is taken (as torch does), not 0/0
+        return g * self / (r + (r == 0))
     if ord in (float("inf"), float("-inf")):
         mask = (self.abs() == r)
         cnt = mask.sum(tuple(dims) if dims is not None else None, keepdim=True)
         return g * self.sgn() * mask / cnt
-    a = self.abs()
-    return g * self.sgn() * a.pow(ord - 1) / r.pow(ord - 1) * (r != 0)
+    scaled = self.sgn() * self.abs().pow(ord - 1)
+    if ord < 1:  # |x|^(ord-1) is infinite at x == 0: take the subgradient 0 there
+        scaled = scaled.masked_fill(self == 0, 0)
+    return g * scaled / (r.pow(ord - 1) + (r == 0))
 
 
 LinalgVectorNormBackward0 = node("LinalgVectorNormBackward0",
@@ -1651,6 +1671,10 @@ def vander(x, *, N=None):
         raise RuntimeError("N must be non-negative.")
     dt = D.int64 if x._dtype is D.bool_ or x._dtype._category == 1 and x._dtype is not D.int64 else x._dtype
     dt = x._dtype if x._dtype._category >= 1 else D.int64
+    if recording(x) and n >= 1:  # differentiable: [1, cumprod(x, x, ...)] from autograd-recorded ops
+        import numtorch
+        pw = x.unsqueeze(-1).expand(*x.shape, n - 1).cumprod(-1)
+        return numtorch.cat([numtorch.ones_like(x).unsqueeze(-1), pw], -1)
     a = _host(x).astype(dt.np)
     r = np.ones(a.shape + (n,), dt.np)
     if n > 1:

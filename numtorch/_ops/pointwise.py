@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as D
+from .._tensor import Tensor
 from . import _promotion as P
 from ._registry import ALWAYS_BOOL, COMPLEX_TO_FLOAT, DEFAULT, FUNCTIONS, INT_TO_FLOAT, NO_OPMATH, export, pointwise
 
@@ -53,12 +54,18 @@ def add(xp, self, other, *, alpha=1):
 add.derivative(self=lambda grad: grad, other=lambda grad, alpha: grad if alpha == 1 else grad * alpha)
 
 
+_BOOL_DT = D.bool_
+
+
 def _is_bool(x):
     return getattr(x, "_dtype", None) is D.bool_ or isinstance(x, (bool, np.bool_))
 
 
 def _sub_check(self, other, *_):
     """torch rejects bool operands of subtraction (tensors or scalars) before promoting."""
+    if type(self) is Tensor and self._dtype is not _BOOL_DT and (
+            type(other) is Tensor and other._dtype is not _BOOL_DT or type(other) in (int, float)):
+        return  # the common case, decided in a few attribute reads (this runs on every `a - b`)
     if _is_bool(self) and _is_bool(other):
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
                            "or `logical_xor()` operator instead.")
@@ -219,14 +226,9 @@ def _pow_self(grad, self, exponent):
     return grad * exponent * self.pow(exponent - 1)
 
 
-def _pow_exponent(grad, self, result):
-    mask = (self == 0) & (result == 0) if False else None
-    del mask
-    return grad * result * self.log().masked_fill(self == 0, 0) if _has_zero_safe() else grad * result * self.log()
-
-
-def _has_zero_safe():
-    return "masked_fill" in FUNCTIONS
+def _pow_exponent(grad, self, exponent, result):
+    # d(x**e)/de = x**e * log(x), taken as its limit 0 where x == 0 and e >= 0 (torch's masking)
+    return grad * (result * self.log()).masked_fill((self == 0) & (exponent >= 0), 0)
 
 
 pow.derivative(node="PowBackward1", scalar_node="PowBackward0", self=_pow_self, exponent=_pow_exponent)
@@ -461,9 +463,13 @@ reciprocal.derivative(self=lambda grad, result: grad * -(result * result))
 
 @pointwise(INT_TO_FLOAT)
 def sigmoid(xp, self):
-    # 1 / (1 + exp(-x)) overflows harmlessly to 0 for very negative x
+    # 1 / (1 + exp(-x)) overflows harmlessly to 0 for very negative x; arrays reuse one buffer throughout
     with _errstate(xp):
-        return 1 / (1 + xp.exp(-self))
+        if not self.ndim:
+            return 1 / (1 + xp.exp(-self))
+        e = xp.exp(xp.negative(self), out=xp.empty_like(self))
+        e += 1
+        return xp.reciprocal(e, out=e)
 
 
 @pointwise(DEFAULT, function=False, method=False, inplace=False, out=False)

@@ -398,7 +398,8 @@ def _special(name, fn, kernel_name, derivative=None, half=True, cplx_name=None):
 
 def _i1_grad(grad, self, result):
     # d/dx I1(x) = I0(x) - I1(x)/x, and 1/2 at x = 0
-    return grad * (self.i0() - result / self).masked_fill(self == 0, 0.5)
+    # the safe denominator keeps double backward finite at 0 (masked_fill only zeroes the forward value)
+    return grad * (self.i0() - result / self.masked_fill(self == 0, 1)).masked_fill(self == 0, 0.5)
 
 
 _special_i1 = _special("special_i1", lambda sp, x: sp.i1(x), "i1_cpu", _i1_grad)
@@ -406,7 +407,9 @@ _special_i0e = _special("special_i0e", lambda sp, x: sp.i0e(x), "i0e_cpu",
                         lambda grad, self, result: grad * (_special_i1e(self) - self.sgn() * result))
 _special_i1e = _special("special_i1e", lambda sp, x: sp.i1e(x), "i1e_cpu",
                         lambda grad, self, result: grad * (_special_i0e(self)
-                                                           - result * (self.sgn() + self.reciprocal()))
+                                                           - result * (self.sgn()
+                                                                       + self.masked_fill(self == 0, 1)
+                                                                       .reciprocal()))
                         .masked_fill(self == 0, 0.5))
 _special_ndtr = _special("special_ndtr", lambda sp, x: sp.ndtr(x), "ndtr_cpu",
                          lambda grad, self: grad * (-(self * self) / 2).exp() / math.sqrt(2 * math.pi),
@@ -694,6 +697,9 @@ def nextafter(xp, self, other):
     return xp.nextafter(self, other)
 
 
+nextafter.derivative(self=lambda grad: grad, other=lambda grad: grad * 0)
+
+
 @pointwise(INT_TO_FLOAT)
 def ldexp(xp, self, other):
     with _quiet():
@@ -976,7 +982,7 @@ def frexp(input, *, out=None):
     mt = wrap(m, input._dtype, input._device)
     et = wrap(e, D.int32, input._device)
     if recording(input):
-        record(FrexpBackward0, (input,), (mt, et) if False else mt, {"exponent": et})
+        record(FrexpBackward0, (input,), mt, {"exponent": et})
     return _Frexp((mt, et))
 
 
@@ -1048,10 +1054,9 @@ def angle(xp, self):
 
 
 def _angle_grad(grad, self):
-    if not self._dtype.is_complex:
-        return grad * 0
-    denom = self.abs() * self.abs()
-    return (grad / _conj(self) * 1j).where(denom != 0, 0) if False else grad * 0
+    # real inputs: angle is piecewise constant. Complex inputs need real/imag views of the gradient, which
+    # numtorch's complex autograd lacks: a known gap (zero), listed in the ops report.
+    return grad * 0
 
 
 angle.derivative(self=_angle_grad)
@@ -1084,10 +1089,20 @@ def _make_complex(real, imag, out, name):
     return wrap(r, cd, real._device)
 
 
+ComplexBackward0 = node("ComplexBackward0", real=lambda grad: grad.real, imag=lambda grad: grad.imag)
+# z = abs * e^(i angle); a real input x gets Re(grad * conj(dz/dx))
+PolarBackward0 = node("PolarBackward0",
+                      abs=lambda grad, angle: grad.real * angle.cos() + grad.imag * angle.sin(),
+                      angle=lambda grad, abs, angle: abs * (grad.imag * angle.cos() - grad.real * angle.sin()))
+
+
 @export
 def complex(real, imag, *, out=None):
-    """Mirrors `torch.complex(real, imag)` (no autograd through numtorch's missing real/imag views)."""
-    return _make_complex(real, imag, out, "complex")
+    """Mirrors `torch.complex(real, imag)`."""
+    r = _make_complex(real, imag, out, "complex")
+    if out is None and recording(real, imag):
+        record(ComplexBackward0, (real, imag), r, {})
+    return r
 
 
 @export
@@ -1099,7 +1114,10 @@ def polar(abs, angle, *, out=None):
     with _quiet():
         re = wrap(np.asarray(abs._host() * np.cos(angle._host())), abs._dtype, abs._device)
         im = wrap(np.asarray(abs._host() * np.sin(angle._host())), abs._dtype, abs._device)
-    return _make_complex(re, im, out, "polar")
+    r = _make_complex(re, im, out, "polar")
+    if out is None and recording(abs, angle):
+        record(PolarBackward0, (abs, angle), r, {"abs": abs, "angle": angle})
+    return r
 
 
 # ---- where and masked_fill ---------------------------------------------------------------------------
@@ -1273,16 +1291,16 @@ def _softmax_impl(name, kernel_name, input, dim, dtype, log):
     if input._device is META:
         from .._backends import meta_empty
         return wrap(meta_empty(input._data.shape, dt.np), dt, META), d, input
-    a = input._data.astype(P.computation_dtype(dt).np)
+    a = input._data.astype(P.computation_dtype(dt).np, copy=False)
     ax = d if nd else None
-    with _quiet():
+    with _quiet():  # one fresh buffer `z` carries the result: no array-sized temporaries besides it
         m = np.max(a, axis=ax, keepdims=True) if a.size else a
         m = np.where(np.isfinite(m), m, 0)
-        z = a - m
-        e = np.exp(z)
+        z = np.subtract(a, m, out=np.empty(a.shape, a.dtype))
+        e = np.exp(z) if log else np.exp(z, out=z)
         s = np.sum(e, axis=ax, keepdims=True)
-        r = z - np.log(s) if log else e / s
-    return wrap(np.asarray(r).astype(dt.np), dt, input._device), d, input
+        r = np.subtract(z, np.log(s), out=z) if log else np.divide(e, s, out=e)
+    return wrap(r.astype(dt.np, copy=False), dt, input._device), d, input
 
 
 def _softmax_export(name, log):

@@ -310,7 +310,8 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
         return write_out("nanmean", out, r, odt, (input,))
     t = wrap(r, odt, input._device)
     if recording(input):
-        count = np.sum(~np.isnan(input._host()), axis=dims, keepdims=True)
+        count = np.asarray(np.sum(~np.isnan(input._host()), axis=dims if input._data.ndim else None,
+                                  keepdims=True))
         count = wrap(count, D.int64, input._device)
         record(NanmeanBackward0, (input,), t, {"self": input, "dims": dims, "keepdim": keepdim,
                                                "count": count})
@@ -343,27 +344,31 @@ VarBackward0 = node("VarBackward0", self=_var_grad)
 
 
 _BIG = 1 << 20      # elements; below this the plain NumPy call is already as lean as it gets
-_CHUNK = 1 << 15    # elements per cache-resident block
+_CHUNK = 1 << 16    # elements per cache-resident block
 _VAR_FAST = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _var_full(x):
     """Population variance of a large C-contiguous float array: np.var's two passes, but over cache-sized
-    blocks (np.var writes two array-sized temporaries); block sums accumulate in a Python float."""
+    blocks (np.var writes two array-sized temporaries)."""
     x = x.reshape(-1)
-    mu = x.dtype.type(float(_big_sum(x)) / x.size)
-    buf = np.empty(_CHUNK, x.dtype)
+    return _sum_squares(x, x.dtype.type(float(_big_sum(x)) / x.size)) / x.size
+
+
+def _sum_squares(x, shift=None):
+    """sum((x - shift)**2) of a 1-d float array, block by block in cache (einsum's fused SIMD dot: no squares
+    array); block sums accumulate in a Python float."""
+    buf = np.empty(_CHUNK, x.dtype) if shift is not None else None
     ss = 0.0
     for i in range(0, x.size, _CHUNK):
         blk = x[i:i + _CHUNK]
-        b = buf[:blk.size]
-        _subtract(blk, mu, out=b)
-        _multiply(b, b, out=b)
-        ss += float(_add_reduce(b))
-    return ss / x.size
+        if shift is not None:
+            blk = _subtract(blk, shift, out=buf[:blk.size])
+        ss += float(_einsum("i,i->", blk, blk))
+    return ss
 
 
-_subtract, _multiply = np.subtract, np.multiply
+_subtract, _einsum = np.subtract, np.einsum
 _ROW = 4096
 _ONES = {d: np.ones(_ROW, d) for d in _VAR_FAST}
 
@@ -624,7 +629,16 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
     cls = structseq("aminmax", ("min", "max"))
     if out is not None:
         return cls(tuple(write_out("aminmax", o, r, input._dtype, (input,)) for o, r in zip(out, res)))
-    return cls(tuple(wrap(r, input._dtype, input._device) for r in res))
+    ts = tuple(wrap(r, input._dtype, input._device) for r in res)
+    if recording(input):
+        record(AminmaxBackward0, (input,), ts, {"self": input, "min": ts[0], "max": ts[1], "dims": dims,
+                                                "keepdim": keepdim})
+    return cls(ts)
+
+
+AminmaxBackward0 = node("AminmaxBackward0", n_outputs=2, self=lambda grads, self, min, max, dims, keepdim:
+                        _even_grad(grads[0], self, min, dims, keepdim)
+                        + _even_grad(grads[1], self, max, dims, keepdim))
 
 
 def _arg(name, input, dim, keepdim, out):
@@ -705,8 +719,10 @@ def _norm_grad(grad, self, result, p, dims, keepdim):
         return g * self.sgn() * mask / mask.sum(dims, keepdim=True)
     if p == 2:
         return g * self / (r + (r == 0))
-    a = self.abs()
-    return g * self.sgn() * a ** (p - 1) / (r ** (p - 1) + (r == 0))
+    scaled = self.sgn() * self.abs() ** (p - 1)
+    if p < 1:  # |x|^(p-1) is infinite at x == 0: take the subgradient 0 there
+        scaled = scaled.masked_fill(self == 0, 0)
+    return g * scaled / (r ** (p - 1) + (r == 0))
 
 
 LinalgVectorNormBackward0 = node("LinalgVectorNormBackward0", self=_norm_grad)
@@ -731,7 +747,10 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     cd = P.computation_dtype(odt)
 
     def k(xp, x, ax, kd):
-        a = xp.abs(x).astype(cd.np)
+        if p == 2 and xp is np and x.size >= _BIG and len(ax) == x.ndim and x.dtype in _VAR_FAST \
+                and x.flags.c_contiguous:  # blocked: no array-sized |x| and |x|**2 temporaries
+            return np.full((1,) * x.ndim if kd else (), math.sqrt(_sum_squares(x.reshape(-1))), cd.np)
+        a = xp.abs(x).astype(cd.np, copy=False)
         if p == 0:
             return xp.sum(a != 0, axis=ax, keepdims=kd).astype(cd.np)
         if math.isinf(p):

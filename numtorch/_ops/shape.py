@@ -583,8 +583,6 @@ def combinations(input, r=2, with_replacement=False):
     n = input._data.shape[0]
     combo = itertools.combinations_with_replacement if with_replacement else itertools.combinations
     idx = np.array(list(combo(range(n), r)), dtype=np.int64).reshape(-1, r)
-    if idx.shape[0] == 0:
-        from .creation import empty
-        return empty((0, r), dtype=input._dtype, device=input._device)
+    # no combinations still goes through indexing + stack: torch's (0, r) result has a grad_fn
     cols = [input[_tensor(idx[:, j], device=input._device)] for j in range(r)]
     return stack(cols, 1)

@@ -238,17 +238,22 @@ def backward_implicit(t, retain_graph):
         raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {dt}")
     if not t._rg:
         raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
-    g = wrap(np.ones(data.shape, dt.np), dt, CPU) if t._device is CPU else _ones_like(t)
+    if t._device is CPU:
+        shape = data.shape
+        g = wrap(np.array(1, dt.np) if shape == () else np.ones(shape, dt.np), dt, CPU)
+    else:
+        g = _ones_like(t)
     node, nr = edge_of(t)
     buf = [None] * node._n_outputs
     buf[nr] = g
     del g  # the buffer holds the only reference: the engine frees it once the root node has run
     deps = {}
+    get = deps.get
     stack = [node]
     while stack:  # dependency counts; one root, so no node is both a root and reached from it
         for nxt, _ in stack.pop().next_functions:
             if nxt is not None:
-                d = deps.get(nxt)
+                d = get(nxt)
                 if d is None:
                     deps[nxt] = 1
                     stack.append(nxt)
@@ -258,25 +263,31 @@ def backward_implicit(t, retain_graph):
     prev = state.enabled
     state.enabled = False
     try:
-        _run_plain([node], {node: buf}, deps, bool(retain_graph), _anomaly.enabled and _anomaly.check_nan)
+        _run_plain(None, {node: buf}, deps, bool(retain_graph), _anomaly.enabled and _anomaly.check_nan, node)
     finally:
         state.enabled = prev
 
 
-def _run_plain(roots, buffers, deps, retain_graph, anomaly):
-    """The loop of a plain `backward()`: every reachable node runs (the lean path of `run`)."""
-    heap = [(-n._seq_nr, n) for n in roots if n not in deps]  # sequence numbers are unique
-    if not heap:
-        return
-    heapq.heapify(heap)
-    node = heapq.heappop(heap)[1]
+def _run_plain(roots, buffers, deps, retain_graph, anomaly, start=None):
+    """The loop of a plain `backward()`: every reachable node runs (the lean path of `run`).
+    `start`: the one root (instead of `roots`), which nothing in the graph leads to."""
+    if start is None:
+        heap = [(-n._seq_nr, n) for n in roots if n not in deps]  # sequence numbers are unique
+        if not heap:
+            return
+        heapq.heapify(heap)
+        node = heapq.heappop(heap)[1]
+    else:
+        heap = []
+        node = start
     push, pushpop, pop = heapq.heappush, heapq.heappushpop, heapq.heappop
     pop_buf = buffers.pop
     while True:
         buf = pop_buf(node, None)
         if buf is None:
             buf = [None] * node._n_outputs
-        if node._tensor_pre_hooks or node._retain_hooks or node._pre_hooks:
+        hooked = node._has_hooks
+        if hooked:
             buf = _pre_hooks(node, buf)
         ready = None
         if type(node) is AccumulateGrad:
@@ -288,7 +299,7 @@ def _run_plain(roots, buffers, deps, retain_graph, anomaly):
                 out = node.apply(buf)
                 if anomaly:
                     check_nan(node, out)
-                if node._hooks:
+                if hooked and node._hooks:
                     for h in node._hooks:
                         r = h(tuple(out), tuple(buf))
                         if r is not None:

@@ -54,7 +54,7 @@ def _analytical(outputs, inputs, k, i):
     if not out._rg:
         return jac
     for m in range(out._data.size):
-        go = zeros_like(out)
+        go = zeros_like(out).contiguous()  # reshape(-1) of a non-contiguous array would write to a copy
         go._data.reshape(-1)[m] = 1
         g, = _grad(out, t, go, retain_graph=True, allow_unused=True)
         if g is not None:

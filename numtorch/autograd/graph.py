@@ -9,12 +9,17 @@ engine can sum a broadcast gradient back to the input's shape and cast it to the
 from __future__ import annotations
 
 import itertools
+import sys
 import weakref
 
-from .._tensor import Tensor
+import numpy as _np
+
+from .._tensor import Tensor, wrap
 from . import grad_mode
 
 _seq = itertools.count()
+_refcount = sys.getrefcount
+_ndarray = _np.ndarray
 
 
 class Node:
@@ -24,6 +29,7 @@ class Node:
     _n_outputs = 1
     # hooks are rare: class-level None until a hook is registered (then stored in the instance __dict__)
     _pre_hooks = _hooks = _tensor_pre_hooks = _retain_hooks = None
+    _has_hooks = False  # set with any of the four above: the engine's one check on its hot path
 
     def __init__(self):
         self._seq_nr = next(_seq)
@@ -45,12 +51,14 @@ class Node:
         """fn(grad_inputs, grad_outputs) after the node runs; may return new grad_inputs."""
         if self._hooks is None:
             self._hooks = []
+            self._has_hooks = True
         return _Handle(self._hooks, fn)
 
     def register_prehook(self, fn):
         """fn(grad_outputs) before the node runs; may return new grad_outputs."""
         if self._pre_hooks is None:
             self._pre_hooks = []
+            self._has_hooks = True
         return _Handle(self._pre_hooks, fn)
 
     def apply(self, grads):  # pragma: no cover - every concrete node overrides
@@ -107,19 +115,52 @@ def accumulate(var, g):
     create = grad_mode.state.enabled
     old = var._grad
     if old is None:
-        if not create:
-            g = g.detach()
-        # a fresh, dense gradient (torch never hands back a broadcast or aliased buffer)
-        var._grad = g.clone() if (g._st is not None or not g._data.flags.c_contiguous) else g
-        if var._grad is g and g._grad_fn is None and g._rg:
-            var._grad = g.detach()
+        if not create and _fresh(g):
+            var._grad = g  # nobody else can see `g`: steal it, as torch's AccumulateGrad does
+        else:
+            if not create:
+                g = g.detach()
+            # a fresh, dense gradient (torch never hands back a broadcast or aliased buffer)
+            var._grad = g.clone() if (g._st is not None or not g._data.flags.c_contiguous) else g
+            if var._grad is g and g._grad_fn is None and g._rg:
+                var._grad = g.detach()
     elif create:
         var._grad = old + g
+    elif (type(old) is Tensor and old._st is None and type(g) is Tensor and old._dtype is g._dtype
+          and type(old._data) is _ndarray and type(g._data) is _ndarray and old._data.shape == g._data.shape):
+        _np.add(old._data, g._data, out=old._data)  # what add_ does for a dense grad of the same dtype
+        old._bump()
     else:
         old.add_(g.detach())
     if var._post_accumulate_hooks:
         for h in list(var._post_accumulate_hooks):
             h(var)
+
+
+def _fresh(g):
+    """True when `g` is a plain dense CPU tensor that owns its array and that only the engine's buffer
+    refers to (reference counts at their minimum, measured by `_fresh_counts` for this interpreter)."""
+    d = g._data
+    return (type(g) is Tensor and type(d) is _ndarray and d.base is None and g._st is None and g._vc is None
+            and g._grad_fn is None and not g._rg and _refcount(g) <= _FRESH_T
+            and _refcount(d) <= _FRESH_A and d.flags.c_contiguous)
+
+
+def _fresh_counts():
+    # mirror the engine's call: the tensor sits only in a buffer list, reached as accumulate(var, buf[0]),
+    # and is counted from a frame shaped as `_fresh`'s (the tensor a parameter, its array a local)
+    def probe(g):
+        d = g._data
+        return _refcount(g), _refcount(d)
+
+    def accumulate_like(var, g):
+        return probe(g)
+    from .._dtype import float32
+    buf = [wrap(_np.empty(1, _np.float32), float32)]
+    return accumulate_like(None, buf[0])
+
+
+_FRESH_T, _FRESH_A = _fresh_counts()
 
 
 def grad_accumulator(t):
@@ -196,7 +237,7 @@ class SavedTensor:
         return t
 
 
-_new_saved = object.__new__
+_new_saved = _new_tensor = _new_node = object.__new__
 
 
 def _save_input(t):
@@ -208,6 +249,29 @@ def _save_input(t):
     vc = t._vc
     s.version = 0 if vc is None else vc[0]
     s.is_output = False
+    s.node_name = None
+    return s
+
+
+def _save_output(t):
+    """SavedTensor(t, True) with no saved-tensor hooks active: an alias of `t` (no reference cycle)."""
+    a = _new_tensor(Tensor)
+    a._data = t._data
+    a._dtype = t._dtype
+    a._device = t._device
+    a._st = t._st if t._st is not None else t._data
+    vc = t._vc
+    if vc is None:
+        vc = t._vc = [0]
+    a._vc = vc
+    if t._rg:
+        a._rg = True
+    s = _new_saved(SavedTensor)
+    s.hooked = None
+    s.tensor = a
+    s.output_nr = t._output_nr
+    s.version = vc[0]
+    s.is_output = True
     s.node_name = None
     return s
 
@@ -268,6 +332,7 @@ def register_tensor_hook(t, hook):
     node = fn if fn is not None else grad_accumulator(t)
     if node._tensor_pre_hooks is None:
         node._tensor_pre_hooks = {}
+        node._has_hooks = True
     hooks = node._tensor_pre_hooks.setdefault(t._output_nr if fn is not None else 0, [])
     if fn is None:
         # keep the accumulator alive as long as the leaf has hooks on it
@@ -292,6 +357,7 @@ def retain_grad(t):
     node = t._grad_fn
     if node._retain_hooks is None:
         node._retain_hooks = {}
+        node._has_hooks = True
     node._retain_hooks[t._output_nr] = weakref.ref(t)
 
 
@@ -321,6 +387,7 @@ class FormulaNode(Node):
     __slots__ = ("_saved", "_shapes", "_out_meta")
     _formulas = ()
     _uses = None  # per generated class: saved name -> input indices whose formula names it
+    _plan = None  # per class: (input index, formula, argument names or None for grad only), see _plan
 
     def apply(self, grads):
         saved = self._saved
@@ -328,29 +395,40 @@ class FormulaNode(Node):
             raise RuntimeError(_FREED)
         gl = grads if self._n_outputs == 1 else _materialize(grads, self._out_meta)
         g0 = gl[0]
-        out = []
-        # zip stops at the shorter: absent optional operands (clamp's max) have no edge and no formula run
-        for f, edge, meta in zip(self._formulas, self.next_functions, self._shapes):
-            if f is None or edge[0] is None:
-                out.append(None)
+        edges = self.next_functions
+        shapes = self._shapes
+        n = len(edges)
+        plan = self._plan
+        if plan is None:
+            plan = _build_plan(type(self))
+        # absent optional operands (clamp's max) have no edge and no formula run
+        out = [None] * (n if n <= len(self._formulas) else len(self._formulas))
+        for i, fn, names in plan:
+            if i >= n or edges[i][0] is None:
                 continue
-            fn, names = f
-            if names == _GRAD_ONLY:
+            if names is None:
                 g = fn(g0)
             else:
                 args = []
-                for n in names:  # only what the formula names is unpacked (and version-checked), as in torch
-                    if n == "grad":
+                for name in names:  # only what the formula names is unpacked (and version-checked), as in torch
+                    if name == "grad":
                         args.append(g0)
-                    elif n == "grads":
+                    elif name == "grads":
                         args.append(gl)
                     else:
-                        v = saved[n]
-                        args.append(v.unpack(self) if type(v) is SavedTensor else v)
+                        v = saved[name]
+                        if type(v) is SavedTensor:
+                            t = v.tensor
+                            if v.is_output or t is None or (0 if t._vc is None else t._vc[0]) != v.version:
+                                t = v.unpack(self)  # outputs, hooks, and the error when modified in place
+                            v = t
+                        args.append(v)
                 g = fn(*args)
-            if g is not None and (type(g) is not Tensor or g._data.shape != meta[0] or g._dtype is not meta[1]):
-                g = _fit(g, meta)
-            out.append(g)
+            if g is not None:
+                meta = shapes[i]
+                if type(g) is not Tensor or g._data.shape != meta[0] or g._dtype is not meta[1]:
+                    g = _fit(g, meta)
+            out[i] = g
         return out
 
     def release(self):
@@ -373,6 +451,15 @@ class FormulaNode(Node):
                 return None
             return v.unpack() if type(v) is SavedTensor else v
         raise AttributeError(name)
+
+
+def _build_plan(cls):
+    plan = []
+    for i, f in enumerate(cls._formulas):
+        if f is not None:
+            plan.append((i, f[0], None if f[1] == _GRAD_ONLY else f[1]))
+    cls._plan = plan = tuple(plan)
+    return plan
 
 
 def _materialize(grads, meta):
@@ -449,14 +536,16 @@ class _Unsaved:
 _UNSAVED = _Unsaved()
 
 
-def record(node_cls, inputs, outputs, saved, out_meta=None):
+def record(node_cls, inputs, outputs, saved, out_meta=None, owned=False):
     """Attach a new `node_cls` node to `outputs` (tensors), with edges to the tensor `inputs`.
 
     `saved` maps formula argument names to values; tensors among them are saved version-checked,
     with outputs saved without a reference cycle. As in torch, a tensor only the formulas of inputs
-    without an edge name is not saved (`node._saved_self` is None then).
+    without an edge name is not saved (`node._saved_self` is None then). `owned`: the caller hands
+    `saved` over (a fresh dict), so it is filled in place instead of copied.
     """
-    node = node_cls()
+    node = _new_node(node_cls)  # generated node classes have no __init__ of their own: skip Node's
+    node._seq_nr = next(_seq)
     edges = []
     shapes = []
     all_edges = True
@@ -484,24 +573,36 @@ def record(node_cls, inputs, outputs, saved, out_meta=None):
     node._out_meta = out_meta
     single = type(outputs) is Tensor or not isinstance(outputs, (tuple, list))
     if saved:
-        sv = {}
+        sv = saved if owned else None  # `saved` with tensors replaced by SavedTensors (copied unless owned)
         uses = None if all_edges else node_cls._uses
         for k, v in saved.items():
             if isinstance(v, Tensor):
+                if sv is None:
+                    sv = dict(saved)
                 if uses is not None:
                     idx = uses.get(k)
-                    if idx is not None and not any(i < len(edges) and edges[i][0] is not None for i in idx):
-                        sv[k] = _UNSAVED  # no formula that runs needs it
-                        continue
-                if v is outputs if single else any(v is o for o in outputs):
-                    sv[k] = SavedTensor(v, True)
-                elif _saved_hooks:
-                    sv[k] = SavedTensor(v)
-                else:
-                    sv[k] = _save_input(v)
-            else:
-                sv[k] = v
-        saved = sv
+                    if idx is not None:
+                        for i in idx:
+                            if edges[i][0] is not None:
+                                break
+                        else:
+                            sv[k] = _UNSAVED  # no formula that runs needs it
+                            continue
+                if _saved_hooks:
+                    sv[k] = SavedTensor(v, v is outputs if single else any(v is o for o in outputs))
+                elif v is outputs if single else any(v is o for o in outputs):
+                    sv[k] = _save_output(v)
+                else:  # _save_input, inlined: the hot case
+                    st = sv[k] = _new_saved(SavedTensor)
+                    st.hooked = None
+                    st.tensor = v
+                    st.output_nr = 0
+                    vc = v._vc
+                    st.version = 0 if vc is None else vc[0]
+                    st.is_output = False
+                    st.node_name = None
+        if sv is not None:
+            saved = sv
     node._saved = saved
     if single:
         outputs._grad_fn = node
