@@ -3,6 +3,7 @@ new_*, and the legacy `torch.Tensor(...)` constructor."""
 from __future__ import annotations
 
 import math
+import operator
 import warnings
 
 import numpy as np
@@ -383,11 +384,13 @@ def _np_from_flat(flat, dt):
         # torch truncates floats toward zero; values out of range raise, except that unsigned types take
         # negative values down to -max (two's complement wrap, as C++ does)
         for v in flat:  # torch's Python-level conversions reject these
-            if isinstance(v, complex) or isinstance(v, np.generic) and not isinstance(v, (int, float, np.integer)):
+            if isinstance(v, complex) or isinstance(v, np.generic) and not isinstance(
+                    v, (int, float, np.integer, np.bool_)):
                 raise TypeError(f"'{_type_name(v)}' object cannot be interpreted as an integer")
         info = np.iinfo(dt.np)
         try:
-            vals = [int(v) for v in flat]
+            # np.bool_ converts through its __index__, as in torch: NumPy 2.0 allows it, later NumPys raise
+            vals = [operator.index(v) if isinstance(v, np.bool_) else int(v) for v in flat]
         except (OverflowError, ValueError):  # inf, nan
             raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow") from None
         lo = -int(info.max) if info.min == 0 else int(info.min)
