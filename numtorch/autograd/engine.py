@@ -191,17 +191,7 @@ def run(tensors, grads, retain_graph, create_graph, inputs=None, accumulate=True
             if capture is not None and not accumulate and not any(
                     nxt in needed for nxt, _ in node.next_functions if nxt is not None):
                 continue
-            if (buf[0] is None) if len(buf) == 1 else all(g is None for g in buf):
-                out = [None] * len(node.next_functions)
-            else:
-                out = node.apply(buf)
-                if anomaly:
-                    check_nan(node, out)
-                if node._hooks:
-                    for h in node._hooks:
-                        r = h(tuple(out), tuple(buf))
-                        if r is not None:
-                            out = list(r)
+            out = _apply(node, buf, anomaly)
             if not retain_graph:
                 node.release()
             for (nxt, nr), g in zip(node.next_functions, out):
@@ -286,24 +276,13 @@ def _run_plain(roots, buffers, deps, retain_graph, anomaly, start=None):
         buf = pop_buf(node, None)
         if buf is None:
             buf = [None] * node._n_outputs
-        hooked = node._has_hooks
-        if hooked:
+        if node._has_hooks:
             buf = _pre_hooks(node, buf)
         ready = None
         if type(node) is AccumulateGrad:
             _accumulate(node.variable, buf[0])
         else:
-            if (buf[0] is None) if len(buf) == 1 else all(g is None for g in buf):
-                out = [None] * len(node.next_functions)
-            else:
-                out = node.apply(buf)
-                if anomaly:
-                    check_nan(node, out)
-                if hooked and node._hooks:
-                    for h in node._hooks:
-                        r = h(tuple(out), tuple(buf))
-                        if r is not None:
-                            out = list(r)
+            out = _apply(node, buf, anomaly)
             if not retain_graph:
                 node.release()
             del buf  # the incoming gradient is not needed any more: free it before the next node runs
@@ -337,6 +316,21 @@ def _run_plain(roots, buffers, deps, retain_graph, anomaly, start=None):
             node = pop(heap)[1]
         else:
             return
+
+
+def _apply(node, buf, anomaly):
+    """Run `node` on its incoming gradients: no outputs when nothing flowed in; anomaly check; post-hooks."""
+    if (buf[0] is None) if len(buf) == 1 else all(g is None for g in buf):
+        return [None] * len(node.next_functions)
+    out = node.apply(buf)
+    if anomaly:
+        check_nan(node, out)
+    if node._hooks:
+        for h in node._hooks:
+            r = h(tuple(out), tuple(buf))
+            if r is not None:
+                out = list(r)
+    return out
 
 
 def _release_edges(node, deps, buffers, heap, needed):
