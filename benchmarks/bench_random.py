@@ -2,7 +2,7 @@
 
     python benchmarks/bench_random.py            # 10**6 and 10**7 elements, plus tiny calls
     python benchmarks/bench_random.py --quick    # 10**6 only
-    python benchmarks/bench_random.py --api      # also time the public numtorch.* functions
+    python benchmarks/bench_random.py --api      # also time the public numtorch.* functions at 10**6
     python benchmarks/bench_random.py --cpu      # thread CPU time instead of wall time (busy machines)
 
 Each case is timed as the best of several interleaved repetitions (torch and numtorch alternate, so load
@@ -97,15 +97,21 @@ def main():
     compare("randn(100)", lambda: torch.randn(100), lambda: g.normal(100, np.float32), 7, 500)
     compare("randint(0, 10, (6,))", lambda: torch.randint(0, 10, (6,)), lambda: g.randint(6, 0, 10), 7, 2000)
     compare("randperm(10)", lambda: torch.randperm(10), lambda: g.randperm(10), 7, 2000)
+    import numtorch
+    print("--- tiny calls through the public API (what users call: includes argument handling and the Tensor)")
+    x = {torch: torch.ones(2, 3), numtorch: numtorch.ones(2, 3)}
+    for name, f in (("rand(3)", lambda L: L.rand(3)), ("randn(3)", lambda L: L.randn(3)),
+                    ("rand(2, 3)", lambda L: L.rand(2, 3)), ("randn(2, 3)", lambda L: L.randn(2, 3)),
+                    ("randint(0, 10, (6,))", lambda L: L.randint(0, 10, (6,))),
+                    ("randperm(10)", lambda L: L.randperm(10)), ("rand_like(x)", lambda L: L.rand_like(x[L])),
+                    ("empty(3).uniform_()", lambda L: L.empty(3).uniform_())):
+        compare(name, lambda: f(torch), lambda: f(numtorch), 7, 2000, check=False)
     if args.api:
-        import numtorch
-        print("--- public numtorch API (includes Tensor wrapping)")
+        print("--- public numtorch API at 10**6 elements")
         n = 10 ** 6
         for name, tf, nf in (("torch.rand(n)", lambda: torch.rand(n), lambda: numtorch.rand(n)),
-                             ("torch.randn(n)", lambda: torch.randn(n), lambda: numtorch.randn(n)),
-                             ("torch.rand(3)", lambda: torch.rand(3), lambda: numtorch.rand(3)),
-                             ("torch.randn(3)", lambda: torch.randn(3), lambda: numtorch.randn(3))):
-            compare(name, tf, nf, 5, 1 if "(n)" in name else 2000, check=False)
+                             ("torch.randn(n)", lambda: torch.randn(n), lambda: numtorch.randn(n))):
+            compare(name, tf, nf, 5, 1, check=False)
 
 
 g = _random.Generator()

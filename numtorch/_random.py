@@ -46,6 +46,7 @@ _N = 624                      # MT19937 state words
 _STATE_SIZE = 5056            # sizeof(at::CPUGeneratorImplState)
 _DEFAULT_SEED = 67280421310721  # c10::default_rng_seed_val
 _RANDPERM_SWITCH = 0xFFFFFFFF // 20  # randperm_cpu: n below this uses 32-bit draws and a forward shuffle
+_PERM_TAIL = 2048             # randperm: the last steps of the forward shuffle run as a plain loop
 _CHUNK = _N * 84              # draws per piece in bulk samplers (about 52k: keeps temporaries in L2)
 
 F16, F32, F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
@@ -507,15 +508,17 @@ def _affine64_inplace(v, mean, std):
         v[...] = _fma64(v, std, mean)
 
 
-def _vlog(x):
-    """libm log over a float64 array."""
-    return np.fromiter(map(math.log, x.ravel().tolist()), F64, x.size).reshape(x.shape)
+def _libm(f, x):
+    """A math function (libm's, as torch calls it) over a float64 array, element by element.  Iterating a
+    memoryview makes each Python float as it is consumed, which is cheaper than a list of them first."""
+    x = np.ascontiguousarray(x, F64)
+    return np.fromiter(map(f, memoryview(x.reshape(-1))), F64, x.size).reshape(x.shape)
 
 
 def _normal16_f64(u, mean, std, out):
     """NormalFill16<double> (scalar template): libm log/cos/sin; u, out: (m, 16) float64."""
     u1 = 1.0 - u[:, :8]
-    radius = np.sqrt(-2.0 * _vlog(u1))
+    radius = np.sqrt(-2.0 * _libm(math.log, u1))
     theta = _TWO_PI * u[:, 8:]
     c = np.cos(theta)
     s = np.sin(theta)
@@ -735,6 +738,8 @@ class Generator:
         float32/half/bfloat16: x = (draw & 0xFFFFFF) 2**-24; fma(x, to - from, from) in float; cast; a value
         equal to `to` (after the cast) becomes `from`.  float64: the same with random64() and 53 bits.
         """
+        if dtype is F32 and low == 0.0 and high == 1.0:  # rand(): the common case, kept short
+            return self._u24(n)
         dt = np.dtype(dtype)
         n = int(n)
         low, high = float(low), float(high)
@@ -775,9 +780,11 @@ class Generator:
         n >= 16 on a contiguous tensor: the vectorised Box-Muller (NormalFill16); otherwise (or when the
         caller says the output is not contiguous) the serial double Box-Muller with the cached normal.
         """
+        mean, std = float(mean), float(std)
+        if (n < 16 or not contiguous) and (dtype is F32 or dtype is F64):  # small calls, kept short
+            return np.array(self._normal_serial(n, mean, std), dtype)
         dt = np.dtype(dtype)
         n = int(n)
-        mean, std = float(mean), float(std)
         if n >= 16 and contiguous:
             if dt == F32:
                 return self._normal_vec_f32(n, mean, std)
@@ -845,13 +852,11 @@ class Generator:
         pairs = (n - len(vals) + 1) // 2
         if pairs < 32:
             if pairs:
-                w = self._draw32(4 * pairs).tolist()
+                u = self._u53(2 * pairs).tolist()
                 log1p, sqrt, cos, sin = math.log1p, math.sqrt, math.cos, math.sin
-                for q in range(0, 4 * pairs, 4):
-                    u1 = ((w[q] & 0x1FFFFF) * 4294967296 + w[q + 1]) * 1.1102230246251565e-16
-                    u2 = ((w[q + 2] & 0x1FFFFF) * 4294967296 + w[q + 3]) * 1.1102230246251565e-16
-                    r = sqrt(-2.0 * log1p(-u2))
-                    th = _TWO_PI * u1
+                for q in range(0, 2 * pairs, 2):
+                    r = sqrt(-2.0 * log1p(-u[q + 1]))
+                    th = _TWO_PI * u[q]
                     vals.append(r * cos(th))
                     vals.append(r * sin(th))
                 if len(vals) > n:
@@ -862,7 +867,7 @@ class Generator:
         first = vals
         u = self._u53(2 * pairs)
         u1, u2 = u[0::2], u[1::2]
-        r = np.fromiter(map(math.log1p, (-u2).tolist()), F64, pairs)
+        r = _libm(math.log1p, -u2)
         r *= -2.0
         np.sqrt(r, out=r)
         th = u1 * _TWO_PI
@@ -1001,7 +1006,7 @@ class Generator:
             perm = _perm_forward(self, n)
         else:
             perm = _perm_inside_out(self, n)
-        return perm.astype(dt)
+        return perm.astype(dt, copy=False)
 
     # ---- other distributions -----------------------------------------------------------------------
 
@@ -1029,7 +1034,7 @@ class Generator:
         """exponential_(lambd): -1/lambd * log1p(-u), u a double uniform."""
         lambd = float(lambd)
         u = self._u53(int(n))
-        v = np.fromiter(map(math.log1p, (-u).tolist()), F64, u.size)
+        v = _libm(math.log1p, -u)
         v *= -1.0 / lambd
         return _cast(v, np.dtype(dtype))
 
@@ -1038,7 +1043,7 @@ class Generator:
         p = float(p)
         u = self._u53(int(n))
         d = math.log1p(-p)
-        lg = np.fromiter(map(_safe_log, u.tolist()), F64, u.size)
+        lg = _libm(_safe_log, u)
         v = np.ceil(lg / d)
         dt = np.dtype(dtype)
         if dt.kind in "iub":
@@ -1048,7 +1053,7 @@ class Generator:
     def cauchy(self, n, dtype=np.float32, median=0.0, sigma=1.0):
         """cauchy_(median, sigma): fma(sigma, tan(pi * (u - 0.5)), median), u a double uniform."""
         u = self._u53(int(n))
-        t = np.fromiter(map(math.tan, (math.pi * (u - 0.5)).tolist()), F64, u.size)
+        t = _libm(math.tan, math.pi * (u - 0.5))
         return _cast(_fma64(t, float(sigma), float(median)), np.dtype(dtype))
 
     def multinomial(self, probs, num_samples, replacement=False):
@@ -1445,45 +1450,69 @@ def _group_sort(targets, n):
 
 
 def _perm_forward(gen, n):
-    """for i in 0..n-2: j = i + draw % (n - i); swap(a[i], a[j]) -- without a Python loop.
+    """for i in 0..n-2: j = i + draw % (n - i); swap(a[i], a[j]) -- simulated block by block.
 
-    Step i fixes position i.  Group the steps by target t_i = j (sorting (t, i) keys).  Before step i,
-    position t holds t if no earlier step targeted it, else V(s) for the latest such step s, where V(q) is the
-    value at q just before step q.  So out[i] = V(previous step with the same target) or t_i, and
-    V(q) = V(last step < q that targeted q) or q, resolved by following those links.
+    The draws fix every step's target t_i >= i up front, so a block of consecutive steps can swap at once
+    wherever its steps touch disjoint positions: step s of a block [b, e) commutes with the others unless
+    its target is a position of the block (s itself excepted) or shares a target with another step of the
+    block.  Those few conflicting steps are replayed in order in Python after the vectorised swap (the
+    others touch none of their positions).  Conflicts grow as B**2 / (n - b), so blocks are about
+    4 sqrt(n - b) steps long; the last steps, where the range is small, run as a plain loop.
     """
-    if n < 200:  # a plain loop is cheaper than the vectorised bookkeeping
-        a = list(range(n))
-        if n > 1:
-            for i, r in enumerate(gen._draw32(n - 1).tolist()):
-                j = i + r % (n - i)
-                a[i], a[j] = a[j], a[i]
-        return np.array(a, np.int64)
+    if n <= _PERM_TAIL:
+        return np.array(_shuffle_tail(list(range(n)), gen._draw32(max(n - 1, 0)).tolist()), np.int64)
     m = n - 1
     steps = np.arange(m, dtype=np.uint32)
     w = gen._draw32(m)
     t = np.remainder(w, np.subtract(np.uint32(n), steps))
     t += steps
-    si, ks, same = _group_sort(t, n)
-    # link[q]: the last step before q that targeted q: the group's last entry, or the one before it when the
-    # last entry is step q itself (self-target, or the virtual step n-1)
-    ends = np.flatnonzero(~same[1:])
-    ends = np.append(ends, n - 1)
-    q = ks[ends]
-    c = si[ends]
-    selfie = np.flatnonzero(c == q)
-    if selfie.size:
-        sj = ends[selfie]
-        c[selfie] = np.where(same[sj], si[sj - 1], -1)
-    link = np.full(n, -1, np.int32)
-    link[q] = c
-    root = _chain_roots(link)
-    vals = np.array(ks)
-    sj = np.flatnonzero(same)
-    vals[sj] = root[si[sj - 1]]
-    out = np.empty(n, np.int64)
-    out[si] = vals
-    return out
+    t = t.view(np.int32)  # n < 2**31
+    a = np.arange(n + 1, dtype=np.int32)  # a[n]: where the vectorised swap sends the conflicting steps
+    mark = np.empty(n, np.int32)
+    ar = np.arange(4 * math.isqrt(n) + 8, dtype=np.int32)
+    i = 0
+    while n - i > _PERM_TAIL:
+        e = i + 4 * math.isqrt(n - i)
+        tb = t[i:e]
+        idx = ar[:e - i]
+        mark[tb] = idx                    # whichever step of a shared target lands here, the others see it
+        bad = mark[tb] != idx
+        bad |= tb < e
+        cs = np.flatnonzero(bad)
+        if cs.size:
+            ct = tb[cs]
+            bad[mark[ct[ct >= e]]] = True  # the step that won a shared target
+            bad[ct[ct < e] - i] = True     # the steps whose positions are targets inside the block
+            cs = np.flatnonzero(bad)
+            ct = tb[cs]
+            dst = np.where(bad, n, tb)
+        else:
+            dst = tb
+        v = a[i:e].copy()
+        a[i:e] = a[dst]
+        a[dst] = v
+        if cs.size:
+            src = (cs + i).tolist()
+            tl = ct.tolist()
+            vals = dict(zip(src, v[cs].tolist()))  # the vectorised swap left these positions alone
+            outer = [x for x in tl if x >= e]
+            vals.update(zip(outer, a[outer].tolist()))
+            for x, y in zip(src, tl):
+                vals[x], vals[y] = vals[y], vals[x]
+            a[list(vals)] = list(vals.values())
+        i = e
+    a[i:n] = _shuffle_tail(a[i:n].tolist(), w[i:].tolist())
+    return a[:n]
+
+
+def _shuffle_tail(vals, draws):
+    """The last len(draws) steps of the forward shuffle as a plain loop; vals: the last len(draws) + 1
+    positions."""
+    k = len(vals)
+    for i, r in enumerate(draws):
+        j = i + r % (k - i)
+        vals[i], vals[j] = vals[j], vals[i]
+    return vals
 
 
 def _perm_inside_out(gen, n):

@@ -9,9 +9,7 @@ class _StructSeq(tuple):
 
     __slots__ = ()
     _fields: tuple = ()
-
-    def __new__(cls, values):
-        return tuple.__new__(cls, values)
+    # construction is tuple's own, `cls(values)`: a Python __new__ would cost ~0.3 us per result
 
     @property
     def n_fields(self):

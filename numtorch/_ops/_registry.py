@@ -12,10 +12,14 @@ Two ways to declare:
   own result with `wrap`/`make_view` and records autograd with `record(NodeClass, inputs, result, saved)`
   using a node class from `node("SumBackward0", self=lambda grad, ...: ...)`.
 
-Note [hot path]: the dunders of binary pointwise ops take a fast path when both operands are plain CPU
-tensors of one dtype (or a tensor and a Python number): one kernel call, one wrap, no promotion lookup,
-no signature binding. Everything else goes through `_call`, which does torch's full promotion, device
-checks and argument handling.
+Note [hot path]: every variant of a pointwise op (function, method, dunder) first tries one fast path when
+its operands are plain CPU tensors of one dtype, Python numbers, or `None` for an optional operand, and
+`mask` operands are CPU bool tensors: one kernel call, one wrap, no promotion lookup, no device checks.
+It hands back None (and the general path runs) whenever anything is unusual: mixed dtypes or devices,
+out=, keyword options, a result dtype the kernel did not keep. (Three-operand kernels get a Python number
+there as a cached 0-d array of the tensor's dtype: see `_number_array`.) Everything else goes through `_call`,
+which does torch's full promotion, device checks and argument handling. Ops declared with `export`
+keep their own lean paths for the same plain-CPU case (see `sum`, `max`, `cat`, `mm`, `softmax`).
 """
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ FUNCTIONS: dict = {}   # public name -> callable, exported into the numtorch nam
 OPS: dict = {}         # name -> OpDef (pointwise) or the exported function
 _ndarray = np.ndarray
 _asarray = np.asarray
+_object_new = object.__new__
 _state = grad_mode.state
 
 
@@ -72,7 +77,7 @@ def _not_implemented(name, d):
 class OpDef:
     """One declared pointwise op."""
 
-    def __init__(self, name, kernel, promote, operands, options, kernel_name, reject):
+    def __init__(self, name, kernel, promote, operands, options, kernel_name, reject, masks=()):
         self.name = name
         self.kernel = kernel
         self.promote = promote
@@ -81,6 +86,8 @@ class OpDef:
         self.options = options            # keyword-only parameter names -> default
         self.kernel_name = kernel_name    # torch's kernel name in "not implemented for" errors
         self.reject = reject              # dtypes torch has no kernel for
+        # operand positions that are boolean masks (where's `condition`): outside promotion, never cast
+        self.masks = frozenset(i for i, (n, _) in enumerate(operands) if n in masks)
         self.node_cls = None              # tensor-tensor node
         self.scalar_node_cls = None       # node when the last operand is a Python number, if torch differs
         self.saves = ()
@@ -195,8 +202,11 @@ def _operand_array(a, cd, dev, xp):
     return a
 
 
-def _broadcast_error(args):
-    shapes = [a._data.shape for a in args if isinstance(a, Tensor)]
+def _broadcast_error(args, masks=()):
+    # NOTE(torch parity): torch broadcasts a mask first (where(condition, input, other)), so its message
+    # names the mask's size as tensor a
+    shapes = [a._data.shape for i, a in enumerate(args) if isinstance(a, Tensor) and i in masks]
+    shapes += [a._data.shape for i, a in enumerate(args) if isinstance(a, Tensor) and i not in masks]
     from ._meta import broadcast_shapes
     broadcast_shapes(*shapes)  # raises torch's message when the shapes do not broadcast
 
@@ -213,11 +223,13 @@ def _compute(op, args, kw, rd_in):
         shape = broadcast_shapes(*[a._data.shape for a in args if isinstance(a, Tensor)])
         return meta_empty(shape, rd.np), rd, dev
     xp = np if dev is CPU else _xp(dev)
-    arrays = [_operand_array(a, cd, dev, xp) for a in args]
+    masks = op.masks
+    arrays = [_operand_array(a, a._dtype if i in masks and isinstance(a, Tensor) else cd, dev, xp)
+              for i, a in enumerate(args)]
     try:
         r = op.kernel(xp, *arrays, **kw)
     except ValueError as e:
-        _broadcast_error(args)
+        _broadcast_error(args, op.masks)
         raise RuntimeError(str(e)) from None
     except ZeroDivisionError:
         raise RuntimeError("ZeroDivisionError") from None
@@ -233,9 +245,10 @@ def _xp(dev):
     return xp_for(dev)
 
 
-def _promoted(args):
-    rd = P.result_type(*[a for a in args if a is not None])
-    return rd
+def _promoted(op, args):
+    """The promoted dtype of `args`; mask operands take no part (torch's where promotes self and other)."""
+    masks = op.masks
+    return P.result_type(*[a for i, a in enumerate(args) if a is not None and i not in masks])
 
 
 def _check_args(op, args):
@@ -254,7 +267,7 @@ def _check_args(op, args):
 
 def _call(op, args, kw):
     _check_args(op, args)
-    r, rd, dev = _compute(op, args, kw, _promoted(args))
+    r, rd, dev = _compute(op, args, kw, _promoted(op, args))
     t = wrap(r, rd, dev)
     if op.node_cls is not None:
         for a in args:
@@ -279,7 +292,10 @@ def _record(op, args, kw, result, original_self=None):
         else:
             saved[s] = kw.get(s, op.options.get(s))
     cls = op.node_cls
-    if op.scalar_node_cls is not cls and not isinstance(args[-1], Tensor):
+    # torch's scalar overload (ClampBackward1, LerpBackward0) when the last operand given is a number; an
+    # optional operand left at None does not count (clamp(x, min=t) is the tensor overload)
+    if op.scalar_node_cls is not cls and not isinstance(next((a for a in reversed(args) if a is not None), None),
+                                                        Tensor):
         cls = op.scalar_node_cls
     record(cls, args, result, saved, owned=True)
 
@@ -327,7 +343,7 @@ def _inplace(op, self, args, kw):
     _check_args(op, (self,) + args)
     check_inplace_leaf(self)
     full = (self,) + args
-    rd_in = _promoted(full)
+    rd_in = _promoted(op, full)
     cd, rd = op.promote(rd_in)
     from ._meta import broadcast_shapes
     shape = broadcast_shapes(*[a._data.shape for a in full if isinstance(a, Tensor)])
@@ -390,7 +406,7 @@ def write_out(name, out, array, rd, inputs):
 
 def _out(op, args, kw, out):
     _check_args(op, args)
-    r, rd, dev = _compute(op, args, kw, _promoted(args))
+    r, rd, dev = _compute(op, args, kw, _promoted(op, args))
     return write_out(op.name, out, r, rd, args)
 
 
@@ -401,13 +417,15 @@ def _attach(name, fn):
 
 
 def pointwise(promote=DEFAULT, *, name=None, dunder=None, reflected=None, method=True, inplace=True,
-              out=True, aliases=(), reject=(), kernel_name=None, fast=True, check=None, function=True):
+              out=True, aliases=(), reject=(), kernel_name=None, fast=True, check=None, function=True, masks=()):
     """Declare a pointwise op over kernel `f(xp, *operands, **options)`; see the module docstring.
-    `function=False` keeps an internal op (a fused backward) out of the numtorch namespace."""
+    `function=False` keeps an internal op (a fused backward) out of the numtorch namespace. `masks` names
+    bool operands that are not promoted with the others and reach the kernel in their own dtype."""
     def deco(kernel):
         opname = name or kernel.__name__.rstrip("_")
         operands, options = _kernel_params(kernel)
-        op = OpDef(opname, kernel, promote, operands, options, kernel_name or f"{opname}_cpu", frozenset(reject))
+        op = OpDef(opname, kernel, promote, operands, options, kernel_name or f"{opname}_cpu", frozenset(reject),
+                   masks)
         if fast:
             op.fast = frozenset(d for d in D.ALL if d.np is not None and d not in op.reject
                                 and promote(d) == (d, d if promote is not ALWAYS_BOOL else D.bool_)
@@ -456,24 +474,37 @@ def _bind(op, args, kw):
         slots.pop()
     for i, v in enumerate(slots):
         if v is _MISSING:
-            raise TypeError(f"{op.name}() missing required argument '{op.operands[i][0]}'")
+            if not op.operands[i][1]:
+                raise TypeError(f"{op.name}() missing required argument '{op.operands[i][0]}'")
+            defaults = op.kernel.__defaults__  # an optional operand skipped over (clamp(x, max=1)): its default
+            slots[i] = defaults[i - len(op.operands) + len(defaults)]
     return tuple(slots), kw
 
 
 _MISSING = object()
 
 
-def _fast_path(op):
-    """The lean path shared by every variant: plain CPU tensors of one dtype (or a tensor and a Python
-    number) compute with one kernel call and one wrap. Returns None when the general path must run."""
-    if op.check is not None:
-        inner = _fast_path_unchecked(op)
+def _with_defaults(op, args):
+    """`args` with any trailing optional operands left out given their defaults, so that the fast path, which
+    takes every operand, serves `x.clamp(0)` and `x.clamp(min=0)` too (as `x.clamp(0, None)`)."""
+    n = len(args)
+    if n >= len(op.operands) or not op.operands[n][1]:
+        return args
+    defaults = op.kernel.__defaults__  # optional operands come last, so their defaults end the tuple
+    return args + defaults[len(defaults) - (len(op.operands) - n):]
 
+
+def _fast_path(op):
+    """The lean path shared by every variant (Note [hot path]): plain CPU tensors of one dtype (or a tensor
+    and Python numbers) compute with one kernel call and one wrap. The function returned gives None when
+    the general path must run; an op with more than three operands gets no fast path (None)."""
+    inner = _fast_path_unchecked(op)
+    if op.check is not None and inner is not None:
         def checked(*args):
             op.check(*args)
             return inner(*args)
         return checked
-    return _fast_path_unchecked(op)
+    return inner
 
 
 def _fast_path_unchecked(op):
@@ -487,12 +518,19 @@ def _fast_path_unchecked(op):
                 if type(r) is not _ndarray:
                     r = _asarray(r)
                 if r.dtype is dt.np:
-                    t = wrap(r, dt, CPU)
+                    t = _object_new(Tensor)  # wrap(), inlined: this is the hottest path there is
+                    t._data = r
+                    t._dtype = dt
+                    t._device = CPU
                     if a._rg and _state.enabled and op.node_cls is not None:
                         _record(op, (a,), _NO_KW, t)
                     return t
             return None
         return run
+    if len(op.operands) == 3:
+        return _fast_path_3(op)
+    if len(op.operands) > 3:
+        return None  # no such op yet: the general path serves it
 
     def run2(a, b):
         dt = a._dtype
@@ -531,43 +569,148 @@ def _fast_path_unchecked(op):
     return run2
 
 
+def _fast_path_3(op):
+    """The fast path of three-operand ops (clamp, where, lerp, addcmul, ...). After the first tensor, each
+    operand is a tensor of its dtype, a Python number (given to the kernel as a 0-d array), `None` where the
+    operand is optional, or (at a mask position) a bool tensor; only the first operand may require grad."""
+    kernel = op.kernel
+    fast = op.fast
+    # per operand after the first: 0 operand, 1 optional operand (may be None), 2 mask
+    kb, kc = (2 if i in op.masks else int(has_default) for i, (_, has_default) in enumerate(op.operands[1:], 1))
+
+    def run3(a, b, c):
+        dt = a._dtype
+        if dt not in fast or a._device is not CPU:
+            return None
+        x = _plain_operand(b, kb, dt)
+        y = _plain_operand(c, kc, dt)
+        if x is _SLOW or y is _SLOW:
+            return None
+        try:
+            r = kernel(np, a._data, x, y)
+        except ValueError:
+            _broadcast_error((a, b, c), op.masks)
+            return None  # shapes broadcast: the general path reports the kernel's own error
+        except OverflowError:  # a Python int out of the dtype's range: the general path wraps it as torch does
+            return None
+        if type(r) is not _ndarray:
+            r = _asarray(r)
+        if r.dtype is not dt.np:
+            return None
+        t = wrap(r, dt, CPU)
+        if a._rg and _state.enabled and op.node_cls is not None:
+            _record(op, (a, b, c), _NO_KW, t)
+        return t
+    return run3
+
+
+_NUMBER_ARRAYS = {d: {} for d in D.ALL}  # dtype -> {Python number: read-only 0-d array of it}
+
+
+def _number_array(v, dt):
+    """Python number `v` as a read-only 0-d array of dtype `dt`, for a kernel's operand on the fast path.
+
+    A NumPy ufunc converts a Python-number operand on every call (~0.3 us, as much as the whole ufunc on a
+    small array); a 0-d array of the array operand's dtype gives the same result (NEP 50 casts the number to
+    that dtype, as np.asarray does), so it is made once."""
+    try:
+        a = np.asarray(v, dt.np)
+    except OverflowError:  # an int out of the dtype's range: the general path wraps it as torch does
+        return _SLOW
+    a.flags.writeable = False
+    cache = _NUMBER_ARRAYS[dt]
+    if len(cache) >= 256:  # bounded: numbers seen once (a loop's changing bound) do not pile up
+        cache.clear()
+    cache[v] = a
+    return a
+
+
+def _plain_operand(b, kind, dt):
+    """What the kernel gets for operand `b` of a fast call whose first tensor has dtype `dt` (kind as in
+    `_fast_path_3`), or _SLOW when the general path must run. A Python number of a category the dtype holds
+    (it does not promote: clamp's bounds, lerp's weight) becomes a cached 0-d array (`_number_array`)."""
+    tb = type(b)
+    if tb is Tensor:
+        if b._device is CPU and b._dtype is (_BOOL if kind == 2 else dt) and not b._rg:
+            return b._data
+        return _SLOW
+    if kind == 2:
+        return _SLOW
+    if _SCALAR_CATEGORY.get(tb, 9) <= dt._category:
+        if tb is float and not (b and b == b):
+            return b  # 0.0 == -0.0 and NaN != NaN would confuse the cache: these stay numbers
+        a = _NUMBER_ARRAYS[dt].get(b)
+        return a if a is not None else _number_array(b, dt)
+    return b if b is None and kind == 1 else _SLOW
+
+
+_SLOW = object()
+_BOOL = D.bool_
 _NP_BOOL = np.dtype(bool)
 _NO_KW: dict = {}  # never written: the keywords of a fast-path call
 
 
 def _make_function(op, with_out):
     fast = op.fast_path
+    n_fast = len(op.operands) if fast is not None else -1  # the fast path takes every operand, no option
 
-    def fn(*args, out=None, **kw):
-        if kw:
-            args, kw = _bind(op, args, kw)
-        elif out is None and fast is not None and len(args) == len(op.operands) and isinstance(args[0], Tensor):
-            r = fast(*args)
-            if r is not None:
-                return r
-        if out is not None:
-            if not with_out:
-                raise TypeError(f"{op.name}() got an unexpected keyword argument 'out'")
-            return _out(op, args, kw, out)
-        return _call(op, args, kw)
+    if n_fast == 1:
+        # unary ops take their input as a named parameter: binding one positional argument is cheaper
+        # than packing and unpacking *args, on the commonest call there is (`torch.exp(x)`)
+        def fn(input=_MISSING, *args, out=None, **kw):
+            if out is None and not args and not kw and isinstance(input, Tensor):
+                r = fast(input)
+                if r is not None:
+                    return r
+            return _general(op, args if input is _MISSING else (input,) + args, kw, out, with_out)
+    else:
+        def fn(*args, out=None, **kw):
+            if kw:
+                args, kw = _bind(op, args, kw)
+            if len(args) != n_fast and n_fast > 0:
+                args = _with_defaults(op, args)
+            if len(args) == n_fast and out is None and not kw and isinstance(args[0], Tensor):
+                r = fast(*args)
+                if r is not None:
+                    return r
+            return _general(op, args, kw, out, with_out)
     fn.__name__ = fn.__qualname__ = op.name
     fn.__doc__ = f"Mirrors `torch.{op.name}`."
     return fn
 
 
+def _general(op, args, kw, out, with_out):
+    """The function variant's general path: keywords bound, then out= or a plain call."""
+    if kw:
+        args, kw = _bind(op, args, kw)
+    if out is not None:
+        if not with_out:
+            raise TypeError(f"{op.name}() got an unexpected keyword argument 'out'")
+        return _out(op, args, kw, out)
+    return _call(op, args, kw)
+
+
 def _make_method(op):
     fast = op.fast_path
-    n = len(op.operands) - 1
+    n_fast = len(op.operands) if fast is not None else -1
+    n_args = n_fast - 1  # operands after self
 
     def method(self, *args, **kw):
-        if kw:
-            args, kw = _bind(op, (self,) + args, kw)
-            return _call(op, args, kw)
-        if fast is not None and len(args) == n:
+        if len(args) == n_args and not kw:
             r = fast(self, *args)
             if r is not None:
                 return r
-        return _call(op, (self,) + args, kw)
+            return _call(op, (self,) + args, kw)
+        args = (self,) + args
+        if kw:
+            args, kw = _bind(op, args, kw)
+        if n_fast > 0:
+            args = _with_defaults(op, args)
+            if len(args) == n_fast and not kw:
+                r = fast(*args)
+                if r is not None:
+                    return r
+        return _call(op, args, kw)
     method.__name__ = op.name
     return method
 
@@ -615,6 +758,7 @@ def _make_inplace(op):
 
 
 _SCALARS = (int, float, bool)
+_SCALAR_CATEGORY = {bool: 0, int: 1, float: 2}  # Note [promotion categories]
 
 
 def _make_dunders(op, dunder, reflected):

@@ -11,6 +11,7 @@ import numpy as np
 from .. import _dtype as D
 from .._backends import meta_empty, move, xp_for
 from .._device import CPU, META, canonical
+from .._factory_defaults import _stack as _default_devices
 from .._tensor import Tensor, wrap
 from . import _promotion as P
 from ._meta import parse_size
@@ -19,8 +20,7 @@ from ._registry import export
 
 def _dev(device):
     if device is None:
-        from .. import _factory_defaults
-        return _factory_defaults.default_device()
+        return _default_devices[-1]
     return device if device is CPU else canonical(device)
 
 
@@ -48,6 +48,13 @@ def _alloc(shape, dt, dev, fill=None):
 
 
 def _sizes(name, size):
+    if len(size) == 1 and type(size[0]) is tuple:
+        size = size[0]
+    for n in size:
+        if type(n) is not int or n < 0:
+            break
+    else:  # plain non-negative ints: nothing to check or convert
+        return tuple(size)
     try:
         s = parse_size(size)
     except TypeError:
@@ -61,9 +68,6 @@ def _sizes(name, size):
                 raise RuntimeError("zeros: Dimension size must be non-negative.")
             raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {list(s)}")
     return s
-
-
-from .._factory_defaults import _stack as _default_devices  # noqa: E402
 
 
 def _filled(name, size, fill, dtype, device, requires_grad, out):

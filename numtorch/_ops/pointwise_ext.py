@@ -556,13 +556,17 @@ def _clamp_kernel(xp, self, lo, hi, clamp=True):
         if clamp:
             raise NotImplementedError("clamp is not supported for complex types")
         raise _nie("maximum_cpu" if lo is not None else "minimum_cpu", self)
-    if clamp and self.dtype == bool and lo is not None and hi is not None:
+    if clamp and self.dtype.kind == "b" and lo is not None and hi is not None:
         raise _nie("clamp_cpu", self)
+    # min(max(x, lo), hi), as torch: with lo > hi every element is hi; NaN (in x or a bound) propagates.
+    # NOTE(torch parity): on a tie torch keeps x (clamp(-0.0, min=0.0) is -0.0); NumPy's maximum and
+    # minimum return their second operand on ties (float32/float64, which is all a kernel sees), so x goes
+    # second
     r = self
     if lo is not None:
-        r = xp.maximum(r, lo)
+        r = xp.maximum(lo, r)
     if hi is not None:
-        r = xp.minimum(r, hi)
+        r = xp.minimum(hi, r)
     return r
 
 
@@ -593,9 +597,11 @@ def _clamp_grad_max(grad, self, min, max):
     return grad.where(pred, 0)
 
 
-@pointwise(DEFAULT, aliases=("clip",), fast=False)
+@pointwise(DEFAULT, aliases=("clip",))
 def clamp(xp, self, min=None, max=None):
-    return _clamp_kernel(xp, self, min, max)
+    if min is None or max is None or self.dtype.kind in "cb":  # one-sided, or a dtype with its own errors
+        return _clamp_kernel(xp, self, min, max)
+    return xp.minimum(max, xp.maximum(min, self))  # see _clamp_kernel
 
 
 clamp.derivative(node="ClampBackward0", scalar_node="ClampBackward1",
@@ -808,7 +814,7 @@ def _lerp_check(input, end, weight):
                                f"{_DT_NAMES.get(b, b)}")
 
 
-@pointwise(DEFAULT, check=_lerp_check, fast=False)
+@pointwise(DEFAULT, check=_lerp_check)
 def lerp(xp, self, end, weight):
     with _quiet():
         d = end - self
@@ -821,7 +827,7 @@ lerp.derivative(node="LerpBackward1", scalar_node="LerpBackward0",
                 end=lambda grad, weight: grad * _conj(weight),
                 weight=lambda grad, self, end: grad * _conj(end - self))
 
-@pointwise(DEFAULT, fast=False, reject=_BOOL, kernel_name="addcmul_cpu_out")
+@pointwise(DEFAULT, reject=_BOOL, kernel_name="addcmul_cpu_out")
 def addcmul(xp, self, tensor1, tensor2, *, value=1):
     return self + value * (tensor1 * tensor2)
 
@@ -838,7 +844,7 @@ _ADDCDIV_INT = (
     "implementation: (input + value * tensor1 / tensor2), for all dtypes.")
 
 
-@pointwise(DEFAULT, fast=False)
+@pointwise(DEFAULT)
 def addcdiv(xp, self, tensor1, tensor2, *, value=1):
     if tensor1.dtype.kind in "iub" and tensor2.dtype.kind in "iub":
         raise RuntimeError(_ADDCDIV_INT)
@@ -1122,9 +1128,9 @@ def polar(abs, angle, *, out=None):
 
 # ---- where and masked_fill ---------------------------------------------------------------------------
 
-@pointwise(DEFAULT, name="_where", method=False, inplace=False, out=True, fast=False)
+@pointwise(DEFAULT, name="_where", method=False, inplace=False, out=True, masks=("condition",))
 def _where_op(xp, self, condition, other):
-    return xp.where(condition.astype(bool) if condition.dtype != bool else condition, self, other)
+    return xp.where(condition.astype(bool) if condition.dtype.kind != "b" else condition, self, other)
 
 
 _where_op.derivative(node="WhereBackward0",
@@ -1282,25 +1288,34 @@ def _softmax_impl(name, kernel_name, input, dim, dtype, log):
     if dtype is not None:
         input = input.to(dtype)
     dt = input._dtype
-    nd = input._data.ndim
+    a = input._data
+    nd = a.ndim
     d = wrap_dim(dim, nd) if nd else 0
-    if d != nd - 1 and nd > 1:
-        kernel_name = kernel_name.replace("_lastdim", "")
-    if dt._category < 2 or dt._category == 3:
+    if dt._category != 2:
+        if d != nd - 1 and nd > 1:
+            kernel_name = kernel_name.replace("_lastdim", "")
         raise NotImplementedError(f'"{kernel_name}" not implemented for \'{P.torch_name(dt)}\'')
     if input._device is META:
         from .._backends import meta_empty
-        return wrap(meta_empty(input._data.shape, dt.np), dt, META), d, input
-    a = input._data.astype(P.computation_dtype(dt).np, copy=False)
+        return wrap(meta_empty(a.shape, dt.np), dt, META), d, input
+    if dt.itemsize < 4:  # float16 / bfloat16 compute in float32
+        a = a.astype(np.float32)
     ax = d if nd else None
-    with _quiet():  # one fresh buffer `z` carries the result: no array-sized temporaries besides it
-        m = np.max(a, axis=ax, keepdims=True) if a.size else a
-        m = np.where(np.isfinite(m), m, 0)
-        z = np.subtract(a, m, out=np.empty(a.shape, a.dtype))
-        e = np.exp(z) if log else np.exp(z, out=z)
-        s = np.sum(e, axis=ax, keepdims=True)
-        r = np.subtract(z, np.log(s), out=z) if log else np.divide(e, s, out=e)
-    return wrap(r.astype(dt.np, copy=False), dt, input._device), d, input
+    # One fresh C-contiguous buffer `z` carries x - max(x) and then the result, as torch's contiguous output.
+    # NOTE(torch parity): no guard for an infinite max: torch has none either, so a slice holding +inf (or
+    # all -inf) comes out all NaN; exp's overflow and 0/0 stay silent (Note [floating-point warnings]).
+    z = np.empty(a.shape, a.dtype)
+    np.subtract(a, _max_reduce(a, ax, None, None, True) if a.size else a, z)
+    if log:
+        np.subtract(z, np.log(_add_reduce(np.exp(z), ax, None, None, True)), z)
+    else:
+        np.exp(z, z)
+        np.divide(z, _add_reduce(z, ax, None, None, True), z)
+    return wrap(z if z.dtype is dt.np else z.astype(dt.np), dt, input._device), d, input
+
+
+_max_reduce = np.maximum.reduce
+_add_reduce = np.add.reduce
 
 
 def _softmax_export(name, log):

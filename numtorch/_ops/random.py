@@ -15,9 +15,8 @@ from .. import _dtype as D
 from .._backends import move
 from .._device import CPU, META
 from .._tensor import Tensor, wrap
-from ._meta import parse_size
 from ._registry import check_inplace_leaf, export, write_into
-from .creation import _dev, _like, empty
+from .creation import _dev, _like, _sizes, empty
 
 _random_module = []
 
@@ -51,12 +50,16 @@ def _memory_order_fill(shape, strides, values):
 
 def _fill(t, values):
     """Write flat `values` (or `values(n, dtype, contiguous)`) into tensor `t` in its memory order."""
+    a = t._data
+    if t._device is CPU and a.flags.c_contiguous:  # the common case: memory order is the flat order
+        a.reshape(-1)[...] = values(a.size, t._dtype, True) if callable(values) else values.reshape(-1)
+        t._bump()
+        return t
     if callable(values):
-        values = values(t._data.size, t._dtype, t.is_contiguous())
+        values = values(a.size, t._dtype, t.is_contiguous())
     if t._device is META:
         t._bump()
         return t
-    a = t._data
     write_into(t, move(_memory_order_fill(a.shape, t._strides(), values), CPU, t._device))
     return t
 
@@ -66,15 +69,21 @@ def _new(size, dtype, device, requires_grad, out, name, draw, layout_like=None):
     if out is not None:
         from ._registry import check_out, resize_out
         check_out(name, out, out._dtype, ())
-        resize_out(out, parse_size(size))
+        resize_out(out, _sizes(name, size))
         return _fill(out, draw)
     dt = dtype or D._default[0]
     if layout_like is not None:
-        t = _like(name, layout_like, None, dt, device, False, None)
-        _fill(t, draw)
+        dev = layout_like._device if device is None else _dev(device)
+        if dev is CPU and layout_like._data.flags.c_contiguous:
+            size = layout_like._data.shape  # laid out as a fresh tensor: draw below
+        else:
+            t = _like(name, layout_like, None, dt, device, False, None)
+            _fill(t, draw)
+            size = None
     else:
-        shape = parse_size(size)
         dev = _dev(device)
+    if size is not None:
+        shape = _sizes(name, size)
         if dev is CPU:  # a fresh draw in torch's order is already the contiguous result
             t = wrap(draw(math.prod(shape), dt, True).reshape(shape), dt, CPU)
         else:

@@ -10,7 +10,7 @@ import itertools
 import numpy as np
 
 from .._backends import meta_empty, meta_probe, xp_for
-from .._device import META
+from .._device import CPU, META
 from .._tensor import Tensor, wrap
 from . import _promotion as P
 from ._meta import broadcast_shapes, parse_size, wrap_dim
@@ -67,9 +67,52 @@ def _cat_formula(i):
     return f
 
 
+def _joined(arr, tensors):
+    """torch.cat/stack write a contiguous result unless every input is channels_last; NumPy instead keeps
+    whatever layout its inputs share (the transpose of transposes, say)."""
+    if arr.flags.c_contiguous or all(_channels_last(t) for t in tensors):
+        return arr
+    return xp_for(tensors[0]._device).ascontiguousarray(arr)
+
+
+def _channels_last(t):
+    from .._memory_format import channels_last, channels_last_3d, is_contiguous_as
+    fmt = {4: channels_last, 5: channels_last_3d}.get(t._data.ndim)
+    return fmt is not None and not t._data.flags.c_contiguous and is_contiguous_as(t, fmt)
+
+
+def _plain_arrays(tensors, index=None):
+    """The arrays of `tensors` (each indexed by `index`, if given) when it is a non-empty list or tuple of CPU
+    tensors of one dtype that need no autograd recording, else None. The lean paths of cat and stack run
+    on these: NumPy checks the shapes and dim itself, and only when it refuses does the general path run,
+    to raise torch's error."""
+    if type(tensors) is not list and type(tensors) is not tuple or not tensors:
+        return None
+    dt = getattr(tensors[0], "_dtype", None)
+    arrays = []
+    for t in tensors:
+        if type(t) is not Tensor or t._dtype is not dt or t._device is not CPU or t._rg:
+            return None
+        arrays.append(t._data if index is None else t._data[index])
+    return arrays
+
+
+# `array[_NEW_AXIS[d]]` views an array with a new axis of size one at d
+_NEW_AXIS = tuple((slice(None),) * d + (None,) for d in range(8))
+
+
 @export(aliases=("concat", "concatenate"))
 def cat(tensors, dim=0, *, out=None, axis=None):
     """Mirrors `torch.cat`: promotes across inputs; 1-D empty inputs are skipped (torch's legacy rule)."""
+    if out is None and axis is None and type(dim) is int:
+        arrays = _plain_arrays(tensors)
+        if arrays is not None:
+            try:
+                # the general path's result too: NumPy joins a legacy 1-D empty input to other 1-D ones (it
+                # adds nothing) and refuses it beside higher ranks, where the general path skips it
+                return wrap(_joined(np.concatenate(arrays, dim), tensors), tensors[0]._dtype, CPU)
+            except ValueError:  # mismatched shapes, a 0-dim input, dim out of range: torch's message below
+                pass
     if axis is not None:
         dim = axis
     tensors = _tensor_list(tensors, "cat")
@@ -103,7 +146,7 @@ def cat(tensors, dim=0, *, out=None, axis=None):
                                f"{dev} and {t._device}!")
     parts = live if live else [ref]
     xp = xp_for(dev)
-    arr = xp.concatenate(_arrays(parts, dt), axis=d)
+    arr = _joined(xp.concatenate(_arrays(parts, dt), axis=d), parts)
     if out is not None:
         return write_out("cat", out, arr, dt, tensors)
     r = _result(arr, dt, dev)
@@ -128,6 +171,17 @@ def _stack_formula(i):
 @export()
 def stack(tensors, dim=0, *, out=None):
     """Mirrors `torch.stack`."""
+    first = tensors[0] if out is None and type(dim) is int and type(tensors) in (list, tuple) and tensors else None
+    if type(first) is Tensor:
+        # each array with a new axis at d, concatenated along it: what numpy.stack does, less its Python checks
+        d = dim + first._data.ndim + 1 if dim < 0 else dim
+        if 0 <= d < len(_NEW_AXIS) and d <= first._data.ndim:
+            try:
+                arrays = _plain_arrays(tensors, _NEW_AXIS[d])
+                if arrays is not None:
+                    return wrap(_joined(np.concatenate(arrays, d), tensors), first._dtype, CPU)
+            except (ValueError, IndexError):  # unequal shapes or ranks: torch's message below
+                pass
     tensors = _tensor_list(tensors, "stack")
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
@@ -140,7 +194,7 @@ def stack(tensors, dim=0, *, out=None):
     d = wrap_dim(dim, len(s0) + 1)
     dt = P.result_type(*tensors)
     dev = tensors[0]._device
-    arr = xp_for(dev).stack(_arrays(tensors, dt), axis=d)
+    arr = _joined(xp_for(dev).stack(_arrays(tensors, dt), axis=d), tensors)
     if out is not None:
         return write_out("stack", out, arr, dt, tensors)
     r = _result(arr, dt, dev)

@@ -10,7 +10,7 @@ from ..return_types import structseq
 from . import _promotion as P
 from ._meta import wrap_dim
 from ._registry import export, write_out
-from .reduction import _along, _contig, _out_tuple, _values_indices, _values_node, _xp
+from .reduction import _along, _contig, _out_tuple, _values_indices, _values_node, _xp, take_along
 
 SortBackward0 = _values_node("SortBackward0")
 TopkBackward0 = _values_node("TopkBackward0")
@@ -33,7 +33,7 @@ def _sorted(name, input, dim, descending, k, out, node_cls):
     idx = _order(xp, x, d, descending)
     if k is not None:
         idx = xp.take(idx, xp.arange(k), axis=d)
-    vals = xp.take_along_axis(x, idx, axis=d)
+    vals = take_along(xp, x, idx, d)
     return _values_indices(name, input, vals, idx, d, True, node_cls, out)
 
 
@@ -79,7 +79,7 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
         raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
     xp = _xp(input)
     idx = xp.take(_order(xp, x, d, False), xp.arange(k - 1, k), axis=d)
-    vals = xp.take_along_axis(x, idx, axis=d)
+    vals = take_along(xp, x, idx, d)
     return _values_indices("kthvalue", input, vals, idx, d, keepdim, KthvalueBackward0, out)
 
 
