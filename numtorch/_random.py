@@ -30,6 +30,7 @@ import math
 import os
 import struct
 from fractions import Fraction
+from itertools import starmap
 
 import numpy as np
 
@@ -43,6 +44,7 @@ __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_see
            "set_rng_state"]
 
 _N = 624                      # MT19937 state words
+_HALF = _N // 2               # random64() values per twister block
 _STATE_SIZE = 5056            # sizeof(at::CPUGeneratorImplState)
 _DEFAULT_SEED = 67280421310721  # c10::default_rng_seed_val
 _RANDPERM_SWITCH = 0xFFFFFFFF // 20  # randperm_cpu: n below this uses 32-bit draws and a forward shuffle
@@ -110,27 +112,40 @@ def _init_genrand(seed32):
     return np.asarray(key, dtype=np.uint32)
 
 
-def _integers_are_raw_words():
-    """NumPy's Generator.integers over [0, 2**32) as uint32 returns one raw MT19937 output per value (the
-    fast path used for bulk draws); checked once, falling back to random_raw if a NumPy version differs."""
+def _integers_are_output_pairs():
+    """NumPy's Generator.integers over [0, 2**64) as uint64 returns torch's random64() of two raw MT19937
+    outputs per value, (first << 32) | second: the fast path for bulk draws (a quarter cheaper per output
+    than its 32-bit integers).  Checked once, falling back to random_raw if a NumPy version differs."""
     a, b = np.random.MT19937(12345), np.random.MT19937(12345)
-    x = np.random.Generator(a).integers(0, 1 << 32, size=1300, dtype=np.uint32)
+    x = np.random.Generator(a).integers(0, 1 << 64, size=650, dtype=np.uint64)
     y = b.random_raw(1300)
     sa, sb = a.state["state"], b.state["state"]
-    return bool(np.array_equal(x, y) and sa["pos"] == sb["pos"] and np.array_equal(sa["key"], sb["key"]))
+    return bool(np.array_equal(x, (y[0::2] << np.uint64(32)) | y[1::2]) and sa["pos"] == sb["pos"]
+                and np.array_equal(sa["key"], sb["key"]))
 
 
-_INTEGERS_OK = _integers_are_raw_words()
+_PAIRS_OK = _integers_are_output_pairs()
 
 
-def _word_source(mt):
-    """f(0, 2**32, size=k, dtype=uint32) -> the next k raw outputs of mt."""
-    if _INTEGERS_OK:
-        return np.random.Generator(mt).integers
+def _pair_source(mt):
+    """k -> the next k random64() values of mt (uint64)."""
+    if _PAIRS_OK:
+        ints = np.random.Generator(mt).integers
+        return lambda k: ints(0, 1 << 64, size=k, dtype=np.uint64)
 
-    def words(low, high, size, dtype):  # pragma: no cover - only for NumPy versions that buffer differently
-        return mt.random_raw(size).astype(np.uint32)
-    return words
+    def pairs(k):  # pragma: no cover - only for NumPy versions that draw differently
+        w = mt.random_raw(2 * k)
+        return (w[0::2] << np.uint64(32)) | w[1::2]
+    return pairs
+
+
+def _words_of(v):
+    """The 2k outputs behind k random64() values, in draw order (uint32)."""
+    out = np.empty(2 * v.size, np.uint32)
+    o, w = out.reshape(-1, 2), v.view(np.uint32).reshape(-1, 2)  # little endian: (second, first)
+    o[:, 0] = w[:, 1]
+    o[:, 1] = w[:, 0]
+    return out
 
 
 def _untemper(y):
@@ -510,22 +525,26 @@ def _affine64_inplace(v, mean, std):
 
 def _libm(f, x):
     """A math function (libm's, as torch calls it) over a float64 array, element by element.  Iterating a
-    memoryview makes each Python float as it is consumed, which is cheaper than a list of them first."""
+    memoryview makes each Python float as it is consumed, which is cheaper than a list of them first.
+    math.log takes an optional base, so CPython calls it with an argument tuple: starmap over zip hands it
+    zip's 1-tuples (which zip reuses) instead of building one per call, a third cheaper."""
     x = np.ascontiguousarray(x, F64)
-    return np.fromiter(map(f, memoryview(x.reshape(-1))), F64, x.size).reshape(x.shape)
+    mv = memoryview(x.reshape(-1))
+    it = starmap(f, zip(mv)) if f is math.log else map(f, mv)
+    return np.fromiter(it, F64, x.size).reshape(x.shape)
 
 
 def _normal16_f64(u, mean, std, out):
     """NormalFill16<double> (scalar template): libm log/cos/sin; u, out: (m, 16) float64."""
-    u1 = 1.0 - u[:, :8]
-    radius = np.sqrt(-2.0 * _libm(math.log, u1))
-    theta = _TWO_PI * u[:, 8:]
-    c = np.cos(theta)
-    s = np.sin(theta)
+    radius = _libm(math.log, 1.0 - u[:, :8])
+    radius *= -2.0
+    np.sqrt(radius, out=radius)
+    theta = np.multiply(u[:, 8:], _TWO_PI)
+    c, s = out[:, :8], out[:, 8:]
+    np.cos(theta, out=c)
+    np.sin(theta, out=s)
     c *= radius
     s *= radius
-    out[:, :8] = c
-    out[:, 8:] = s
     _affine64_inplace(out, mean, std)
 
 
@@ -546,7 +565,7 @@ class Generator:
     def __init__(self, device="cpu"):
         self.device = device
         self._mt = np.random.MT19937(0)
-        self._words = _word_source(self._mt)
+        self._pairs = _pair_source(self._mt)
         self._work = _Work()
         self._ws = None
         self.manual_seed(_DEFAULT_SEED)
@@ -645,7 +664,7 @@ class Generator:
         have = self._end - self._pos
         need = n - have
         nblk = -(-need // _N)
-        fresh = self._words(0, 1 << 32, size=nblk * _N, dtype=np.uint32)
+        fresh = _words_of(self._pairs(nblk * _HALF))
         last = fresh[(nblk - 1) * _N:].copy()
         last.flags.writeable = False
         if have:
@@ -660,20 +679,38 @@ class Generator:
         self._c32 = self._c64 = None
         return out
 
-    def _pieces(self, n, even=False):
+    def _pieces(self, n):
         """Yield the next n outputs as pieces of about _CHUNK draws; pieces after the first end on twist
-        boundaries, so they come straight from NumPy's bit generator without copying.  even: every piece
-        has even length (pairs of draws stay together)."""
+        boundaries, so they come from whole fresh blocks."""
         while n > 0:
             have = self._end - self._pos
             if n <= _CHUNK or n <= have:
                 yield self._draw32(n)
                 return
             k = have + (_CHUNK - have) // _N * _N
-            if even and k & 1:
-                k -= 1
             yield self._draw32(k)
             n -= k
+
+    def _pair_pieces(self, n):
+        """Yield the next n random64() values as uint64 pieces of at most _CHUNK / 2.  While the read
+        position sits at the end of a twister block, whole blocks come straight from NumPy as pairs;
+        otherwise pairs of outputs are joined."""
+        while n > 0:
+            have = self._end - self._pos
+            if have == 0 and n >= _HALF:
+                nblk = min(n // _HALF, _CHUNK // _N)
+                v = self._pairs(nblk * _HALF)
+                last = _words_of(v[-_HALF:])  # the block's outputs, for small draws and the state
+                last.flags.writeable = False
+                self._blk, self._pos, self._end = last, _N, _N
+                self._c32 = self._c64 = None
+            else:
+                k = min(n, _CHUNK // 2)
+                if not have & 1:
+                    k = min(k, have // 2) or k  # finish the current block: then whole blocks follow
+                v = _pairs64(self._draw32(2 * k), None, self._work)
+            yield v
+            n -= v.size
 
     def _scratch(self, lanes):
         ws = self._ws
@@ -683,15 +720,10 @@ class Generator:
 
     def _draw64(self, n):
         """The next n random64() values: (first << 32) | second, as uint64."""
-        if 2 * n <= _CHUNK:
+        if n < _HALF:
             return _pairs64(self._draw32(2 * n), None, self._work)
-        out = np.empty(n, np.uint64)
-        o = 0
-        for w in self._pieces(2 * n, even=True):
-            k = w.size // 2
-            _pairs64(w, out[o:o + k], self._work)
-            o += k
-        return out
+        pieces = list(self._pair_pieces(n))
+        return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
 
     def _u24(self, n):
         """n float uniforms as torch's uniform_real<float>: (draw & 0xFFFFFF) * 2**-24 (float32)."""
@@ -720,14 +752,13 @@ class Generator:
                 c = self._c64 = _u53_at(self._blk)
             self._pos = pos + 2 * n
             return c[pos:pos + 2 * n:2].copy()
-        if 2 * n <= _CHUNK:
+        if n < _HALF:
             return _u53_of(self._draw32(2 * n), None, self._work)
         out = np.empty(n, F64)
         o = 0
-        for w in self._pieces(2 * n, even=True):
-            k = w.size // 2
-            _u53_of(w, out[o:o + k], self._work)
-            o += k
+        for v in self._pair_pieces(n):
+            _u53_from64(v, out[o:o + v.size], self._work)
+            o += v.size
         return out
 
     # ---- uniform -----------------------------------------------------------------------------------
@@ -748,13 +779,13 @@ class Generator:
             if low == 0.0 and high == 1.0:
                 return self._u53(n)
             aff = _affine64(low, high)
-            if 2 * n <= _CHUNK:
+            if n < _HALF:
                 return aff(self._u53(n))
             out = np.empty(n, F64)
             o = 0
-            for w in self._pieces(2 * n, even=True):
-                k = w.size // 2
-                out[o:o + k] = aff(_u53_of(w, self._work.get("f64", F64, k), self._work))
+            for v in self._pair_pieces(n):
+                k = v.size
+                out[o:o + k] = aff(_u53_from64(v, self._work.get("f64", F64, k), self._work))
                 o += k
             return out
         if not (dt == F32 or _is_half(dt)):
@@ -927,14 +958,13 @@ class Generator:
                 vals = [((v + (1 << 63)) & 0xFFFFFFFFFFFFFFFF) - (1 << 63) for v in vals]
             return _cast(np.array(vals, np.int64), dt)
         wide = rng >= (1 << 28)
-        if (2 * n if wide else n) <= _CHUNK:
-            return _mod_base(self._draw32(2 * n if wide else n), rng, base, wide, np.empty(n, dt), self._work)
         out = np.empty(n, dt)
+        if not wide and n <= _CHUNK:
+            return _mod_base(self._draw32(n), rng, base, False, out, self._work)
         o = 0
-        for w in self._pieces(2 * n if wide else n, even=wide):
-            k = w.size // 2 if wide else w.size
-            _mod_base(w, rng, base, wide, out[o:o + k], self._work)
-            o += k
+        for v in self._pair_pieces(n) if wide else self._pieces(n):
+            _mod_base(v, rng, base, wide, out[o:o + v.size], self._work)
+            o += v.size
         return out
 
     def randint(self, n, low, high, dtype=np.int64):
@@ -1159,6 +1189,14 @@ def _u53_at(blk):
     return hi
 
 
+def _u53_from64(v, out, work):
+    """(v & (2**53 - 1)) * 2**-53 for random64() values v, into float64 out."""
+    m = np.bitwise_and(v, np.uint64((1 << 53) - 1), out=work.get("u64a", np.uint64, v.size))
+    np.copyto(out, m.view(np.int64))  # exact: < 2**53
+    out *= 2.0 ** -53
+    return out
+
+
 def _pairs64(w, out=None, work=None):
     """random64() of consecutive word pairs: (first << 32) | second."""
     x = w.view(np.uint64)  # little endian: x = first | second << 32
@@ -1170,8 +1208,8 @@ def _pairs64(w, out=None, work=None):
 
 
 def _mod_base(w, rng, base, wide, out, work=None):
-    """out = (v % rng) + base (int64 arithmetic wrapping like C, then cast to out's dtype) for v = w (uint32)
-    or the random64() pairs of w (wide)."""
+    """out = (v % rng) + base (int64 arithmetic wrapping like C, then cast to out's dtype) for v = w, 32-bit
+    draws (uint32) or random64() values (uint64) when wide."""
     work = _work(work)
     n = out.size
     if not wide:
@@ -1186,14 +1224,14 @@ def _mod_base(w, rng, base, wide, out, work=None):
         np.add(m, np.int64(base), out=v)
         out[...] = _cast(v, out.dtype)
         return out
-    v = _pairs64(w, work.get("u64a", np.uint64, n), work)
+    v = work.get("u64a", np.uint64, n)
     if rng & (rng - 1) == 0:
-        v &= np.uint64(rng - 1)
+        np.bitwise_and(w, np.uint64(rng - 1), out=v)
     else:
         r = np.uint64(rng)
-        q = np.floor_divide(v, r, out=work.get("u64b", np.uint64, n))
+        q = np.floor_divide(w, r, out=work.get("u64b", np.uint64, n))
         q *= r
-        np.subtract(v, q, out=v)
+        np.subtract(w, q, out=v)
     if base:
         v += np.uint64(base & 0xFFFFFFFFFFFFFFFF)
     out[...] = _cast(v.view(np.int64), out.dtype)

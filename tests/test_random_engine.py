@@ -396,6 +396,21 @@ def test_randperm_matches_sequential_reference(g):
 
 # ---- call sequences ------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("prefix", [0, 1, 2, 3, 623, 624, 625, 1247])
+def test_pairs_at_every_alignment(g, prefix):
+    """Draws of random64() pairs (double uniforms, wide randint, full 64-bit random_) come straight from
+    whole twister blocks when the read position sits at a block end, and from joined outputs otherwise:
+    both match torch after any number of earlier 32-bit draws, across block boundaries."""
+    seeded(g, prefix)
+    for n in (311, 312, 313, 1000, 60_000):
+        assert_same(g.uniform(prefix, np.float32), tnp(torch.rand(prefix)))
+        assert_same(g.uniform(n, np.float64), tnp(torch.rand(n, dtype=torch.float64)), f"rand f64 {n}")
+        assert_same(g.randint(n, -5, 2 ** 40), tnp(torch.randint(-5, 2 ** 40, (n,))), f"randint {n}")
+        assert_same(g.random_full64(n), tnp(torch.empty(n, dtype=torch.int64).random_(-(2 ** 63), None)))
+        assert_same(g.normal(n, np.float64), tnp(torch.randn(n, dtype=torch.float64)), f"randn f64 {n}")
+        check_state(g, f"after n={n}")
+
+
 def test_mixed_sequence(g):
     rng = np.random.default_rng(0)
     seeded(g, 31337)
