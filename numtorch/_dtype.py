@@ -1,6 +1,7 @@
 """torch dtypes: objects, their NumPy counterparts, the default dtype.
 
-Only NumPy dtypes (never arrays) are touched here; bfloat16 comes from ml_dtypes.
+Only NumPy dtypes (never arrays) are touched here; bfloat16 comes from ml_dtypes, imported on first use
+(`bfloat16.np`): ml_dtypes 0.7 takes over half a second to import, ten times all of numtorch.
 """
 from __future__ import annotations
 
@@ -8,10 +9,7 @@ import math
 
 import numpy as np
 
-try:  # bfloat16 on the CPU: ml_dtypes is a runtime dependency, but keep import failures readable
-    from ml_dtypes import bfloat16 as _np_bfloat16
-except ImportError:  # pragma: no cover
-    _np_bfloat16 = None
+_LAZY = object()  # bfloat16's NumPy dtype: loaded when first asked for
 
 
 class dtype:
@@ -20,16 +18,30 @@ class dtype:
     __slots__ = ("name", "np", "itemsize", "is_floating_point", "is_complex", "is_signed",
                  "_category", "_rank")
 
-    def __init__(self, name, np_dtype, category, rank, is_signed):
+    def __init__(self, name, np_dtype, category, rank, is_signed, itemsize):
         self.name = name
-        self.np = np.dtype(np_dtype) if np_dtype is not None else None
-        self.itemsize = self.np.itemsize if self.np is not None else 4  # complex32: two float16s
+        if np_dtype is not _LAZY:
+            self.np = np.dtype(np_dtype) if np_dtype is not None else None
+        self.itemsize = itemsize
         self.is_floating_point = category == 2
         self.is_complex = category == 3
         self.is_signed = is_signed
         # Note [promotion categories]: 0 bool, 1 integral, 2 floating, 3 complex.
         self._category = category
         self._rank = rank
+
+    def __getattr__(self, attr):
+        # reached only while a slot is unset: bfloat16's `np` before its first use
+        if attr == "np" and self.name == "bfloat16":
+            try:  # ml_dtypes is a runtime dependency, but keep its absence readable
+                from ml_dtypes import bfloat16 as np_bfloat16
+            except ImportError:  # pragma: no cover
+                self.np = None
+            else:
+                self.np = np.dtype(np_bfloat16)
+                _FROM_NP[self.np] = self
+            return self.np
+        raise AttributeError(f"'torch.dtype' object has no attribute '{attr}'")
 
     def __repr__(self):
         return "torch." + self.name
@@ -48,22 +60,22 @@ def _by_name(name):
     return _NAMES[name]
 
 
-bool_ = dtype("bool", np.bool_, 0, 0, False)
-uint8 = dtype("uint8", np.uint8, 1, 1, False)
-int8 = dtype("int8", np.int8, 1, 2, True)
-int16 = dtype("int16", np.int16, 1, 3, True)
-int32 = dtype("int32", np.int32, 1, 4, True)
-int64 = dtype("int64", np.int64, 1, 5, True)
-uint16 = dtype("uint16", np.uint16, 1, 6, False)
-uint32 = dtype("uint32", np.uint32, 1, 7, False)
-uint64 = dtype("uint64", np.uint64, 1, 8, False)
-float16 = dtype("float16", np.float16, 2, 1, True)
-bfloat16 = dtype("bfloat16", _np_bfloat16, 2, 2, True)
-float32 = dtype("float32", np.float32, 2, 3, True)
-float64 = dtype("float64", np.float64, 2, 4, True)
-complex32 = dtype("complex32", None, 3, 1, True)
-complex64 = dtype("complex64", np.complex64, 3, 2, True)
-complex128 = dtype("complex128", np.complex128, 3, 3, True)
+bool_ = dtype("bool", np.bool_, 0, 0, False, 1)
+uint8 = dtype("uint8", np.uint8, 1, 1, False, 1)
+int8 = dtype("int8", np.int8, 1, 2, True, 1)
+int16 = dtype("int16", np.int16, 1, 3, True, 2)
+int32 = dtype("int32", np.int32, 1, 4, True, 4)
+int64 = dtype("int64", np.int64, 1, 5, True, 8)
+uint16 = dtype("uint16", np.uint16, 1, 6, False, 2)
+uint32 = dtype("uint32", np.uint32, 1, 7, False, 4)
+uint64 = dtype("uint64", np.uint64, 1, 8, False, 8)
+float16 = dtype("float16", np.float16, 2, 1, True, 2)
+bfloat16 = dtype("bfloat16", _LAZY, 2, 2, True, 2)
+float32 = dtype("float32", np.float32, 2, 3, True, 4)
+float64 = dtype("float64", np.float64, 2, 4, True, 8)
+complex32 = dtype("complex32", None, 3, 1, True, 4)  # two float16s; NumPy has no such dtype
+complex64 = dtype("complex64", np.complex64, 3, 2, True, 8)
+complex128 = dtype("complex128", np.complex128, 3, 3, True, 16)
 
 ALL = (bool_, uint8, int8, int16, int32, int64, uint16, uint32, uint64,
        float16, bfloat16, float32, float64, complex32, complex64, complex128)
@@ -83,12 +95,14 @@ ALIASES = {
 }
 
 # NumPy dtype -> torch dtype (for from_numpy, tensor(ndarray), kernel outputs)
-_FROM_NP = {d.np: d for d in ALL if d.np is not None}
+_FROM_NP = {d.np: d for d in ALL if d is not bfloat16 and d.np is not None}  # bfloat16 joins when loaded
 
 
 def from_numpy_dtype(npdt, *, strict=True):
     """The torch dtype of a NumPy dtype; TypeError (torch's text) for one torch lacks."""
     d = _FROM_NP.get(npdt)
+    if d is None and bfloat16.np is not None:  # (loads bfloat16: an array of it may come from ml_dtypes)
+        d = _FROM_NP.get(npdt)
     if d is None:
         try:
             d = _FROM_NP.get(np.dtype(npdt))
@@ -169,7 +183,7 @@ class finfo:
 
 def _bf16_finfo():
     import ml_dtypes
-    return ml_dtypes.finfo(_np_bfloat16)
+    return ml_dtypes.finfo(bfloat16.np)
 
 
 class iinfo:

@@ -34,12 +34,6 @@ from itertools import starmap
 
 import numpy as np
 
-try:
-    from ml_dtypes import bfloat16 as _bfloat16
-    _BF16 = np.dtype(_bfloat16)
-except ImportError:  # pragma: no cover
-    _BF16 = None
-
 __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
            "set_rng_state"]
 
@@ -61,12 +55,17 @@ _EMPTY32 = np.empty(0, np.uint32)
 _EMPTY32.flags.writeable = False
 
 
+def _is_bf16(dt):
+    """ml_dtypes' bfloat16 (NumPy kind "V"; ml_dtypes is only imported by whoever made that dtype)."""
+    return dt.kind == "V" and dt.name == "bfloat16"
+
+
 def _is_half(dt):
-    return dt is F16 or dt is _BF16 or dt == F16 or (_BF16 is not None and dt == _BF16)
+    return dt == F16 or _is_bf16(dt)
 
 
 def _is_float(dt):
-    return dt.kind == "f" or dt is _BF16 or (_BF16 is not None and dt == _BF16)
+    return dt.kind == "f" or _is_bf16(dt)
 
 
 def _digits(dt):
@@ -1329,15 +1328,14 @@ class _Affine64:
 
 _FMAX = {F16: (65504.0, "Half"), F32: (3.4028234663852886e38, "float"),
          F64: (1.7976931348623157e308, "double")}
-if _BF16 is not None:
-    _FMAX[_BF16] = (3.3895313892515355e38, "BFloat16")
+_BF16_MAX = (3.3895313892515355e38, "BFloat16")
 
 
 def _check_uniform_bounds(low, high, dt):
     """uniform_impl_'s checks (after them the bounds lie in the dtype's range, so its clamp is a no-op)."""
     if low == 0.0 and high == 1.0:
         return
-    big, name = _FMAX[dt]
+    big, name = _BF16_MAX if _is_bf16(dt) else _FMAX[dt]
     if not -big <= low <= big:
         raise RuntimeError(f"from is out of bounds for {name}")
     if not -big <= high <= big:

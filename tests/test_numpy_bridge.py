@@ -96,3 +96,20 @@ def test_as_tensor_shares_numpy():
     t2 = numtorch.tensor(arr)
     arr[0] = 6
     assert t2[0].item() == 5
+
+
+def test_bfloat16_loads_ml_dtypes_on_first_use():
+    """`import numtorch` leaves ml_dtypes (0.7 takes over half a second to import) until bfloat16 is used, and a
+    bfloat16 array made with ml_dtypes converts before numtorch has touched bfloat16 itself."""
+    import subprocess
+    import sys
+    code = ("import sys, numpy as np, numtorch\n"
+            "assert 'ml_dtypes' not in sys.modules\n"
+            "numtorch.manual_seed(0); numtorch.randn(20); numtorch.tensor([1.5, 2.0]).argmax()\n"
+            "assert 'ml_dtypes' not in sys.modules\n"
+            "import ml_dtypes\n"
+            "t = numtorch.from_numpy(np.array([1.5, -2.0], ml_dtypes.bfloat16))\n"
+            "print(t.dtype, t.tolist(), numtorch.ones(2, dtype=numtorch.bfloat16).sum().item())\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    t = torch.from_numpy(np.array([1.5, -2.0], np.float32)).to(torch.bfloat16)
+    assert out.split() == [str(t.dtype), "[1.5,", "-2.0]", str(torch.ones(2, dtype=torch.bfloat16).sum().item())]

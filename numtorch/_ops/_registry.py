@@ -427,7 +427,7 @@ def pointwise(promote=DEFAULT, *, name=None, dunder=None, reflected=None, method
         op = OpDef(opname, kernel, promote, operands, options, kernel_name or f"{opname}_cpu", frozenset(reject),
                    masks)
         if fast:
-            op.fast = frozenset(d for d in D.ALL if d.np is not None and d not in op.reject
+            op.fast = frozenset(d for d in D.ALL if d is not D.complex32 and d not in op.reject
                                 and promote(d) == (d, d if promote is not ALWAYS_BOOL else D.bool_)
                                 and not (promote is ALWAYS_BOOL and d in (D.float16, D.bfloat16)))
         op.check = check

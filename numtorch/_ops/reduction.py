@@ -516,10 +516,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
 def _is_float(a):
     """Whether backend array `a` holds floats, bfloat16 (NumPy kind "V") included. (`dtype.name` costs ~2 us.)"""
     dt = a.dtype
-    return dt.kind == "f" or dt == _NP_BF16
-
-
-_NP_BF16 = D.bfloat16.np if D.bfloat16.np is not None else np.dtype("V2")  # without ml_dtypes: matches nothing
+    return dt.kind == "f" or dt.kind == "V" and dt == D.bfloat16.np
 
 
 def take_along(xp, x, idx, d):
@@ -537,7 +534,7 @@ def _nan_arg(xp, x, axis, kind):
     """argmax/argmin (keepdims) that pick the first NaN, as torch does (NaN propagates)."""
     r = x.argmax(axis, keepdims=True) if kind == "max" else x.argmin(axis, keepdims=True)
     # NumPy's own argmax/argmin already pick the first NaN for its native float dtypes: skip the extra pass
-    if (xp is not np and x.dtype.kind == "f") or x.dtype == _NP_BF16:
+    if (xp is not np and x.dtype.kind == "f") or x.dtype.kind == "V" and x.dtype == D.bfloat16.np:
         nan = xp.isnan(x)
         if nan.any():
             r = xp.where(nan.any(axis=axis, keepdims=True), xp.argmax(nan, axis=axis, keepdims=True), r)
