@@ -580,7 +580,7 @@ class Generator:
         try:
             self._mt._legacy_seeding(seed & 0xFFFFFFFF)  # NumPy's mt19937_seed: init_genrand, pos = 624
             self._blk, self._pos, self._end = _EMPTY32, 0, 0
-            self._c32 = self._c64 = None
+            self._c32 = self._c64 = self._c64list = None
         except Exception:  # pragma: no cover - private NumPy API gone
             self._load(_init_genrand(seed & 0xFFFFFFFF), _EMPTY32, 0, 0)
         self._next_double = None
@@ -600,7 +600,7 @@ class Generator:
         self._blk = blk
         self._pos = pos
         self._end = end
-        self._c32 = self._c64 = None
+        self._c32 = self._c64 = self._c64list = None
 
     def get_state(self):
         """The 5056 bytes of torch's CPUGeneratorImplState, as a uint8 array."""
@@ -675,7 +675,7 @@ class Generator:
         self._blk = last
         self._pos = need - (nblk - 1) * _N
         self._end = _N
-        self._c32 = self._c64 = None
+        self._c32 = self._c64 = self._c64list = None
         return out
 
     def _pieces(self, n):
@@ -702,7 +702,7 @@ class Generator:
                 last = _words_of(v[-_HALF:])  # the block's outputs, for small draws and the state
                 last.flags.writeable = False
                 self._blk, self._pos, self._end = last, _N, _N
-                self._c32 = self._c64 = None
+                self._c32 = self._c64 = self._c64list = None
             else:
                 k = min(n, _CHUNK // 2)
                 if not have & 1:
@@ -882,7 +882,15 @@ class Generator:
         pairs = (n - len(vals) + 1) // 2
         if pairs < 32:
             if pairs:
-                u = self._u53(2 * pairs).tolist()
+                pos, k = self._pos, 4 * pairs
+                if k <= self._end - pos:  # from the block's uniforms as Python floats, made once per block
+                    c = self._c64list
+                    if c is None:
+                        c = self._c64list = _u53_at(self._blk).tolist()
+                    self._pos = pos + k
+                    u = c[pos:pos + k:2]
+                else:
+                    u = self._u53(2 * pairs).tolist()
                 log1p, sqrt, cos, sin = math.log1p, math.sqrt, math.cos, math.sin
                 for q in range(0, 2 * pairs, 2):
                     r = sqrt(-2.0 * log1p(-u[q + 1]))
