@@ -101,19 +101,24 @@ _FROM_NP = {d.np: d for d in ALL if d is not bfloat16 and d.np is not None}  # b
 def from_numpy_dtype(npdt, *, strict=True):
     """The torch dtype of a NumPy dtype; TypeError (torch's text) for one torch lacks."""
     d = _FROM_NP.get(npdt)
-    if d is None and bfloat16.np is not None:  # (loads bfloat16: an array of it may come from ml_dtypes)
-        d = _FROM_NP.get(npdt)
     if d is None:
         try:
-            d = _FROM_NP.get(np.dtype(npdt))
+            npdt = np.dtype(npdt)
         except TypeError:
-            d = None
-    if d is None and strict:
+            return _unsupported(npdt, strict)
+        d = _FROM_NP.get(npdt)
+        if d is None and npdt.kind == "V" and npdt == bfloat16.np:  # ml_dtypes' bfloat16, before numtorch's first
+            d = bfloat16
+    return d if d is not None else _unsupported(npdt, strict)
+
+
+def _unsupported(npdt, strict):
+    if strict:
         raise TypeError(
             f"can't convert np.ndarray of type numpy.{np.dtype(npdt).type.__name__}. The only supported types are: "
             "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint64, "
             "uint32, uint16, uint8, and bool.")
-    return d
+    return None
 
 
 # Note [default dtype]: module-level, like torch's global default.

@@ -752,7 +752,7 @@ class Generator:
             self._pos = pos + 2 * n
             return c[pos:pos + 2 * n:2].copy()
         if n < _HALF:
-            return _u53_of(self._draw32(2 * n), None, self._work)
+            return _u53_from64(self._draw64(n), np.empty(n, F64), self._work)
         out = np.empty(n, F64)
         o = 0
         for v in self._pair_pieces(n):
@@ -1164,24 +1164,6 @@ def _u24_of(w, out=None, work=None):
         out = np.empty(n, F32)
     np.copyto(out, k.view(np.int32))  # exact
     out *= _TWO_M24
-    return out
-
-
-def _u53_of(w, out=None, work=None):
-    """Float64 uniforms from consecutive word pairs (hi, lo): ((hi & 0x1FFFFF) 2**32 + lo) 2**-53."""
-    work = _work(work)
-    n = w.size // 2
-    x = w.view(np.uint64)  # little endian: x = hi | lo << 32
-    v = work.get("u64a", np.uint64, n)
-    t = work.get("u64b", np.uint64, n)
-    np.bitwise_and(x, np.uint64(0x1FFFFF), out=v)
-    v <<= np.uint64(32)
-    np.right_shift(x, np.uint64(32), out=t)
-    v |= t
-    if out is None:
-        out = np.empty(n, F64)
-    np.copyto(out, v.view(np.int64))  # exact: < 2**53
-    out *= 2.0 ** -53
     return out
 
 

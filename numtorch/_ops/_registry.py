@@ -17,7 +17,7 @@ its operands are plain CPU tensors of one dtype, Python numbers, or `None` for a
 `mask` operands are CPU bool tensors: one kernel call, one wrap, no promotion lookup, no device checks.
 It hands back None (and the general path runs) whenever anything is unusual: mixed dtypes or devices,
 out=, keyword options, a result dtype the kernel did not keep. (Three-operand kernels get a Python number
-there as a cached 0-d array of the tensor's dtype: see `_number_array`.) Everything else goes through `_call`,
+there as a cached 0-d array of the tensor's dtype: see `number_array`.) Everything else goes through `_call`,
 which does torch's full promotion, device checks and argument handling. Ops declared with `export`
 keep their own lean paths for the same plain-CPU case (see `sum`, `max`, `cat`, `mm`, `softmax`).
 """
@@ -84,6 +84,8 @@ class OpDef:
         self.operands = operands          # positional parameter names of the kernel (after xp)
         self.n_required = sum(1 for _, has_default in operands if not has_default)
         self.options = options            # keyword-only parameter names -> default
+        n_def = len(kernel.__defaults__ or ())  # optional operands come last
+        self.defaults = (_MISSING,) * (len(operands) - n_def) + (kernel.__defaults__ or ())  # per operand
         self.kernel_name = kernel_name    # torch's kernel name in "not implemented for" errors
         self.reject = reject              # dtypes torch has no kernel for
         # operand positions that are boolean masks (where's `condition`): outside promotion, never cast
@@ -473,11 +475,10 @@ def _bind(op, args, kw):
     while slots and slots[-1] is _MISSING:
         slots.pop()
     for i, v in enumerate(slots):
-        if v is _MISSING:
-            if not op.operands[i][1]:
+        if v is _MISSING:  # an optional operand skipped over (clamp(x, max=1)) takes its default
+            slots[i] = op.defaults[i]
+            if slots[i] is _MISSING:
                 raise TypeError(f"{op.name}() missing required argument '{op.operands[i][0]}'")
-            defaults = op.kernel.__defaults__  # an optional operand skipped over (clamp(x, max=1)): its default
-            slots[i] = defaults[i - len(op.operands) + len(defaults)]
     return tuple(slots), kw
 
 
@@ -488,10 +489,9 @@ def _with_defaults(op, args):
     """`args` with any trailing optional operands left out given their defaults, so that the fast path, which
     takes every operand, serves `x.clamp(0)` and `x.clamp(min=0)` too (as `x.clamp(0, None)`)."""
     n = len(args)
-    if n >= len(op.operands) or not op.operands[n][1]:
+    if n >= len(op.operands) or op.defaults[n] is _MISSING:
         return args
-    defaults = op.kernel.__defaults__  # optional operands come last, so their defaults end the tuple
-    return args + defaults[len(defaults) - (len(op.operands) - n):]
+    return args + op.defaults[n:]
 
 
 def _fast_path(op):
@@ -604,31 +604,36 @@ def _fast_path_3(op):
     return run3
 
 
-_NUMBER_ARRAYS = {d: {} for d in D.ALL}  # dtype -> {Python number: read-only 0-d array of it}
+_NUMBER_ARRAYS: dict = {}  # NumPy dtype -> {Python number: read-only 0-d array of it}
 
 
-def _number_array(v, dt):
-    """Python number `v` as a read-only 0-d array of dtype `dt`, for a kernel's operand on the fast path.
+def number_array(v, np_dtype):
+    """Python number `v` as a read-only 0-d array of `np_dtype`, made once: for a CPU kernel's operand (a
+    fast path's clamp bound, a kernel's constant), or _SLOW for an int out of the dtype's range.
 
     A NumPy ufunc converts a Python-number operand on every call (~0.3 us, as much as the whole ufunc on a
     small array); a 0-d array of the array operand's dtype gives the same result (NEP 50 casts the number to
-    that dtype, as np.asarray does), so it is made once."""
-    try:
-        a = np.asarray(v, dt.np)
-    except OverflowError:  # an int out of the dtype's range: the general path wraps it as torch does
-        return _SLOW
-    a.flags.writeable = False
-    cache = _NUMBER_ARRAYS[dt]
-    if len(cache) >= 256:  # bounded: numbers seen once (a loop's changing bound) do not pile up
-        cache.clear()
-    cache[v] = a
+    that dtype, as np.asarray does). Callers keep 0.0, -0.0 and NaN out: as dict keys they are confused."""
+    cache = _NUMBER_ARRAYS.get(np_dtype)
+    if cache is None:
+        cache = _NUMBER_ARRAYS[np_dtype] = {}
+    a = cache.get(v)
+    if a is None:
+        try:
+            a = np.asarray(v, np_dtype)
+        except OverflowError:  # the general path wraps it as torch does
+            return _SLOW
+        a.flags.writeable = False
+        if len(cache) >= 256:  # bounded: numbers seen once (a loop's changing bound) do not pile up
+            cache.clear()
+        cache[v] = a
     return a
 
 
 def _plain_operand(b, kind, dt):
     """What the kernel gets for operand `b` of a fast call whose first tensor has dtype `dt` (kind as in
     `_fast_path_3`), or _SLOW when the general path must run. A Python number of a category the dtype holds
-    (it does not promote: clamp's bounds, lerp's weight) becomes a cached 0-d array (`_number_array`)."""
+    (it does not promote: clamp's bounds, lerp's weight) becomes a cached 0-d array (`number_array`)."""
     tb = type(b)
     if tb is Tensor:
         if b._device is CPU and b._dtype is (_BOOL if kind == 2 else dt) and not b._rg:
@@ -639,8 +644,7 @@ def _plain_operand(b, kind, dt):
     if _SCALAR_CATEGORY.get(tb, 9) <= dt._category:
         if tb is float and not (b and b == b):
             return b  # 0.0 == -0.0 and NaN != NaN would confuse the cache: these stay numbers
-        a = _NUMBER_ARRAYS[dt].get(b)
-        return a if a is not None else _number_array(b, dt)
+        return number_array(b, dt.np)
     return b if b is None and kind == 1 else _SLOW
 
 

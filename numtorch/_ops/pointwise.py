@@ -10,7 +10,17 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor
 from . import _promotion as P
-from ._registry import ALWAYS_BOOL, COMPLEX_TO_FLOAT, DEFAULT, FUNCTIONS, INT_TO_FLOAT, NO_OPMATH, export, pointwise
+from ._registry import (
+    ALWAYS_BOOL,
+    COMPLEX_TO_FLOAT,
+    DEFAULT,
+    FUNCTIONS,
+    INT_TO_FLOAT,
+    NO_OPMATH,
+    export,
+    number_array,
+    pointwise,
+)
 
 _FLOATS = frozenset((D.float16, D.bfloat16, D.float32, D.float64))
 _COMPLEX = frozenset((D.complex32, D.complex64, D.complex128))
@@ -459,27 +469,6 @@ def reciprocal(xp, self):
 reciprocal.derivative(self=lambda grad, result: grad * -(result * result))
 
 
-class _Constant(dict):
-    """`_Constant(1)[np_dtype]`: the number as a read-only 0-d array of that dtype, made once per dtype.
-
-    A NumPy ufunc converts a Python-number operand on every call (about 0.3 us, as much as the whole ufunc
-    on a small array); a 0-d array of the other operand's dtype gives the same result without that cost
-    (NEP 50 casts the number to the array's dtype). CPU only: a kernel gives CuPy the plain number."""
-
-    def __init__(self, value):
-        super().__init__()
-        self.value = value
-
-    def __missing__(self, np_dtype):
-        a = self[np_dtype] = np.asarray(self.value, np_dtype)
-        a.flags.writeable = False
-        return a
-
-
-_ZERO = _Constant(0)
-_ONE = _Constant(1)
-
-
 @pointwise(INT_TO_FLOAT)
 def sigmoid(xp, self):
     # 1 / (1 + exp(-x)) in one buffer, four ufunc calls; for very negative x exp overflows to inf and the
@@ -488,7 +477,7 @@ def sigmoid(xp, self):
         return 1 / (1 + xp.exp(-self))
     t = xp.negative(self)
     xp.exp(t, t)
-    xp.add(t, _ONE[self.dtype] if xp is np else 1, t)
+    xp.add(t, number_array(1, self.dtype) if xp is np else 1, t)
     return xp.reciprocal(t, t)
 
 
@@ -510,7 +499,7 @@ def relu(xp, self):
     # max(0, x) keeps x's dtype (NEP 50) and NaN, as torch's relu does. NOTE(torch parity): torch gives
     # relu(-0.0) = -0.0; NumPy's maximum returns its second operand on ties (float32/float64; half types
     # compute in float32), so x goes second
-    return xp.maximum(_ZERO[self.dtype] if xp is np else 0, self)
+    return xp.maximum(number_array(0, self.dtype) if xp is np else 0, self)
 
 
 relu.derivative(self=lambda grad, result: grad * (result > 0))

@@ -552,11 +552,12 @@ frac.derivative(self=lambda grad: grad)
 def _clamp_kernel(xp, self, lo, hi, clamp=True):
     if lo is None and hi is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    if self.dtype.kind == "c":
+    kind = self.dtype.kind
+    if kind == "c":
         if clamp:
             raise NotImplementedError("clamp is not supported for complex types")
         raise _nie("maximum_cpu" if lo is not None else "minimum_cpu", self)
-    if clamp and self.dtype.kind == "b" and lo is not None and hi is not None:
+    if clamp and kind == "b" and lo is not None and hi is not None:
         raise _nie("clamp_cpu", self)
     # min(max(x, lo), hi), as torch: with lo > hi every element is hi; NaN (in x or a bound) propagates.
     # NOTE(torch parity): on a tie torch keeps x (clamp(-0.0, min=0.0) is -0.0); NumPy's maximum and
@@ -599,9 +600,7 @@ def _clamp_grad_max(grad, self, min, max):
 
 @pointwise(DEFAULT, aliases=("clip",))
 def clamp(xp, self, min=None, max=None):
-    if min is None or max is None or self.dtype.kind in "cb":  # one-sided, or a dtype with its own errors
-        return _clamp_kernel(xp, self, min, max)
-    return xp.minimum(max, xp.maximum(min, self))  # see _clamp_kernel
+    return _clamp_kernel(xp, self, min, max)
 
 
 clamp.derivative(node="ClampBackward0", scalar_node="ClampBackward1",

@@ -73,22 +73,16 @@ def _new(size, dtype, device, requires_grad, out, name, draw, layout_like=None):
         return _fill(out, draw)
     dt = dtype or D._default[0]
     if layout_like is not None:
-        dev = layout_like._device if device is None else _dev(device)
-        if dev is CPU and layout_like._data.flags.c_contiguous:
-            size = layout_like._data.shape  # laid out as a fresh tensor: draw below
-        else:
-            t = _like(name, layout_like, None, dt, device, False, None)
-            _fill(t, draw)
-            size = None
+        if device is not None or layout_like._device is not CPU or not layout_like._data.flags.c_contiguous:
+            t = _fill(_like(name, layout_like, None, dt, device, False, None), draw)  # the input's layout
+            return t.requires_grad_(True) if requires_grad else t
+        size, device = layout_like._data.shape, CPU  # a contiguous CPU input: laid out as a fresh tensor
+    shape = _sizes(name, size)
+    dev = _dev(device)
+    if dev is CPU:  # a fresh draw in torch's order is already the contiguous result
+        t = wrap(draw(math.prod(shape), dt, True).reshape(shape), dt, CPU)
     else:
-        dev = _dev(device)
-    if size is not None:
-        shape = _sizes(name, size)
-        if dev is CPU:  # a fresh draw in torch's order is already the contiguous result
-            t = wrap(draw(math.prod(shape), dt, True).reshape(shape), dt, CPU)
-        else:
-            t = empty(shape, dtype=dt, device=dev)
-            _fill(t, draw)
+        t = _fill(empty(shape, dtype=dt, device=dev), draw)
     if requires_grad:
         t.requires_grad_(True)
     return t

@@ -168,12 +168,9 @@ def _values_indices(name, input, vals, idx, dim, keepdim, node_cls, out):
     if input._rg and _grad_state.enabled and node_cls is not None:
         record(node_cls, (input,), (vt, None), {"self_sizes": a.shape, "dim": dim, "idx": idx.reshape(
             idx.shape if a.ndim else ())})
-    cls = _VALUES_INDICES.get(name) or structseq(name, ("values", "indices"))
-    return cls((vt, it))
+    return structseq(name, ("values", "indices"))((vt, it))
 
 
-_VALUES_INDICES = {n: structseq(n, ("values", "indices")) for n in ("max", "min", "sort", "topk", "kthvalue",
-                                                                     "median", "nanmedian", "mode")}
 _INT64 = np.dtype(np.int64)
 
 
@@ -514,9 +511,13 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
 # ---- max / min / amax / amin / aminmax / argmax / argmin ------------------------------------------
 
 def _is_float(a):
-    """Whether backend array `a` holds floats, bfloat16 (NumPy kind "V") included. (`dtype.name` costs ~2 us.)"""
-    dt = a.dtype
-    return dt.kind == "f" or dt.kind == "V" and dt == D.bfloat16.np
+    """Whether backend array `a` holds floats, bfloat16 included."""
+    return a.dtype.kind == "f" or _is_bf16(a)
+
+
+def _is_bf16(a):
+    """Whether backend array `a` holds bfloat16 (NumPy kind "V": asking `dtype.name` would cost ~2 us)."""
+    return a.dtype.kind == "V" and a.dtype == D.bfloat16.np
 
 
 def take_along(xp, x, idx, d):
@@ -534,7 +535,7 @@ def _nan_arg(xp, x, axis, kind):
     """argmax/argmin (keepdims) that pick the first NaN, as torch does (NaN propagates)."""
     r = x.argmax(axis, keepdims=True) if kind == "max" else x.argmin(axis, keepdims=True)
     # NumPy's own argmax/argmin already pick the first NaN for its native float dtypes: skip the extra pass
-    if (xp is not np and x.dtype.kind == "f") or x.dtype.kind == "V" and x.dtype == D.bfloat16.np:
+    if (xp is not np and x.dtype.kind == "f") or _is_bf16(x):
         nan = xp.isnan(x)
         if nan.any():
             r = xp.where(nan.any(axis=axis, keepdims=True), xp.argmax(nan, axis=axis, keepdims=True), r)
