@@ -19,7 +19,8 @@ Exactness notes, function by function, sit next to the code.  Recurring facts:
   fmas use Dekker/TwoSum with an exact-rational fallback for the rare hard lanes (`_fma64`).
 - Double-precision transcendentals must come from the same libm as torch: `math.log`, `math.log1p`,
   `math.exp`, `math.tan`, libm's `lgamma` through ctypes, and NumPy's float64 `sin`/`cos` (identical to
-  glibc's).  NumPy's float64 `log`/`log1p` are not glibc's, so they never feed an output.
+  glibc's).  NumPy's float64 `log`/`log1p` are not glibc's, so they never feed an output; the float64
+  Box-Muller gets libm's log from `_libm_log.log_unit`, which is vectorised and exact.
 - A Generator is not thread-safe (torch locks a mutex; share one across threads only with a lock).
 """
 from __future__ import annotations
@@ -30,9 +31,11 @@ import math
 import os
 import struct
 from fractions import Fraction
-from itertools import starmap
 
 import numpy as np
+
+from ._libm_log import libm_map as _libm
+from ._libm_log import log_unit
 
 __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
            "set_rng_state"]
@@ -522,20 +525,9 @@ def _affine64_inplace(v, mean, std):
         v[...] = _fma64(v, std, mean)
 
 
-def _libm(f, x):
-    """A math function (libm's, as torch calls it) over a float64 array, element by element.  Iterating a
-    memoryview makes each Python float as it is consumed, which is cheaper than a list of them first.
-    math.log takes an optional base, so CPython calls it with an argument tuple: starmap over zip hands it
-    zip's 1-tuples (which zip reuses) instead of building one per call, a third cheaper."""
-    x = np.ascontiguousarray(x, F64)
-    mv = memoryview(x.reshape(-1))
-    it = starmap(f, zip(mv)) if f is math.log else map(f, mv)
-    return np.fromiter(it, F64, x.size).reshape(x.shape)
-
-
 def _normal16_f64(u, mean, std, out):
     """NormalFill16<double> (scalar template): libm log/cos/sin; u, out: (m, 16) float64."""
-    radius = _libm(math.log, 1.0 - u[:, :8])
+    radius = log_unit(1.0 - u[:, :8])
     radius *= -2.0
     np.sqrt(radius, out=radius)
     theta = np.multiply(u[:, 8:], _TWO_PI)

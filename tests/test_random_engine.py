@@ -239,6 +239,16 @@ def test_normal_large_f32(g):
     check_state(g)
 
 
+def test_normal_large_f64(g):
+    # many chunks of the vectorised log (numtorch/_libm_log.py), including the lanes it hands to math.log
+    for seed in (2024, 7):
+        seeded(g, seed)
+        assert_same(g.normal(300_000, np.float64), tnp(torch.randn(300_000, dtype=torch.float64)))
+        assert_same(g.normal(100_003, np.float64, -3.0, 7.5),
+                    tnp(torch.empty(100_003, dtype=torch.float64).normal_(-3.0, 7.5)))
+        check_state(g)
+
+
 def _state_with_outputs(words):
     """torch state bytes whose next len(words) (<= 623) outputs are the given tempered words."""
     w = np.asarray(words, np.uint32).copy()
