@@ -845,40 +845,39 @@ class Generator:
     def _normal_vec_f32(self, n, mean, std, reduced=False):
         """normal_fill<float> (or <Half>/<BFloat16> when reduced: those draw 16 float uniforms per block into
         a buffer instead of first filling every element, so they skip the n % 16 unused draws)."""
-        full, rem = divmod(n, 16)
-        out = np.empty(n, F32)
-        ws = self._scratch(8 * min(full + 1, _CHUNK // 16))
-        done = 0
-        while done < full:
-            m = min(full - done, _CHUNK // 16)
-            w = self._draw32(16 * m).reshape(m, 16)
-            _normal16_f32(w, mean, std, out[16 * done:16 * (done + m)].reshape(m, 16), ws)
-            done += m
-        if rem:
-            if not reduced:
-                self._draw32(rem)  # float draws every element first; the tail block is then redrawn
-            w = self._draw32(16).reshape(1, 16)
-            tail = np.empty((1, 16), F32)
-            _normal16_f32(w, mean, std, tail, ws)
-            out[n - 16:] = tail.reshape(16)
-        return out
+        rows = _CHUNK // 16
+        ws = self._scratch(8 * (min(n // 16, rows) + 1))
+        return self._normal_blocks(n, F32, rows, self._draw32, 0 if reduced else n % 16,
+                                   lambda w, out: _normal16_f32(w, mean, std, out, ws))
 
     def _normal_vec_f64(self, n, mean, std):
+        return self._normal_blocks(n, F64, _CHUNK // 32, self._u53, 2 * (n % 16),
+                                   lambda u, out: _normal16_f64(u, mean, std, out))
+
+    def _normal_blocks(self, n, dt, rows, draw, skip, kernel):
+        """normal_fill's blocks (n >= 16): kernel(draw(16 m).reshape(m, 16), out rows) over the n // 16 full
+        blocks, up to `rows` at a time; then, when n % 16, torch skips `skip` draws and redoes the last 16
+        elements from 16 fresh draws.  That tail block joins the last piece in one kernel call, so a small
+        tensor pays the kernel's fixed cost (its NumPy calls) once."""
         full, rem = divmod(n, 16)
-        out = np.empty(n, F64)
+        out = np.empty(n, dt)
         done = 0
-        while done < full:
-            m = min(full - done, _CHUNK // 32)
-            u = self._u53(16 * m).reshape(m, 16)
-            _normal16_f64(u, mean, std, out[16 * done:16 * (done + m)].reshape(m, 16))
-            done += m
-        if rem:
-            self._draw32(2 * rem)
-            u = self._u53(16).reshape(1, 16)
-            tail = np.empty((1, 16), F64)
-            _normal16_f64(u, mean, std, tail)
-            out[n - 16:] = tail.reshape(16)
-        return out
+        while True:
+            m = min(full - done, rows)
+            d = draw(16 * m)
+            if done + m < full or not rem:
+                kernel(d.reshape(m, 16), out[16 * done:16 * (done + m)].reshape(m, 16))
+                done += m
+                if done == full:
+                    return out
+                continue
+            if skip:
+                self._draw32(skip)
+            res = np.empty((m + 1, 16), dt)
+            kernel(np.concatenate((d, draw(16))).reshape(m + 1, 16), res)
+            out[16 * done:16 * full] = res[:m].reshape(-1)
+            out[n - 16:] = res[m]
+            return out
 
     def _normal_serial(self, n, mean, std):
         """n draws of at::normal_distribution<double>(mean, std) (torch's serial kernel), as a list of floats
