@@ -1090,7 +1090,9 @@ class Generator:
         p = float(p)
         u = self._u53(int(n))
         d = math.log1p(-p)
-        lg = _libm(_safe_log, u)
+        zero = u == 0.0
+        lg = log_unit(np.where(zero, 1.0, u))  # libm's log; u is 0 or at least 2**-53
+        lg[zero] = -math.inf
         v = np.ceil(lg / d)
         dt = np.dtype(dtype)
         if dt.kind in "iub":

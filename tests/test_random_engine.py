@@ -481,7 +481,8 @@ def test_exponential(g, npdt, tdt):
 def test_geometric(g, npdt, tdt):
     seeded(g, 51)
     for p in (0.2, 0.5, 0.9):
-        assert_same(g.geometric(500, npdt, p), tnp(torch.empty(500, dtype=tdt).geometric_(p)))
+        for n in (500, 30_000):  # below and above the vectorised log's threshold
+            assert_same(g.geometric(n, npdt, p), tnp(torch.empty(n, dtype=tdt).geometric_(p)))
     check_state(g)
 
 
