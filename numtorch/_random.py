@@ -862,22 +862,20 @@ class Generator:
         full, rem = divmod(n, 16)
         out = np.empty(n, dt)
         done = 0
-        while True:
+        while done < full:
             m = min(full - done, rows)
             d = draw(16 * m)
             if done + m < full or not rem:
                 kernel(d.reshape(m, 16), out[16 * done:16 * (done + m)].reshape(m, 16))
-                done += m
-                if done == full:
-                    return out
-                continue
-            if skip:
-                self._draw32(skip)
-            res = np.empty((m + 1, 16), dt)
-            kernel(np.concatenate((d, draw(16))).reshape(m + 1, 16), res)
-            out[16 * done:16 * full] = res[:m].reshape(-1)
-            out[n - 16:] = res[m]
-            return out
+            else:  # the last piece, and the tail block after torch's `skip` unused draws
+                if skip:
+                    self._draw32(skip)
+                res = np.empty((m + 1, 16), dt)
+                kernel(np.concatenate((d, draw(16))).reshape(m + 1, 16), res)
+                out[16 * done:16 * full] = res[:m].reshape(-1)
+                out[n - 16:] = res[m]
+            done += m
+        return out
 
     def _normal_serial(self, n, mean, std):
         """n draws of at::normal_distribution<double>(mean, std) (torch's serial kernel), as a list of floats
