@@ -8,6 +8,9 @@ NumPy must never pick a result dtype: the op layer casts to what this module say
 """
 from __future__ import annotations
 
+import numbers
+import operator
+
 from .. import _dtype as D
 
 _UNSIGNED_WIDE = (D.uint16, D.uint32, D.uint64)
@@ -180,3 +183,66 @@ def computation_dtype(d):
     if d is D.complex32:
         return D.complex64
     return d
+
+
+# ---- checked conversion of Python numbers ---------------------------------------------------------
+
+# The C++ type names of torch's "value cannot be converted to type ... without overflow" (c10::checked_convert)
+_C_TYPE = {D.bool_: "bool", D.uint8: "uint8_t", D.int8: "int8_t", D.int16: "int16_t", D.int32: "int",
+           D.int64: "int64_t", D.uint16: "uint16_t", D.uint32: "uint32_t", D.uint64: "uint64_t",
+           D.float16: "c10::Half", D.bfloat16: "c10::BFloat16", D.float32: "float", D.float64: "double",
+           D.complex32: "c10::complex<c10::Half>", D.complex64: "c10::complex<float>",
+           D.complex128: "c10::complex<double>"}
+_INF = float("inf")
+FLOAT_MAX = {D.float16: 65504.0, D.bfloat16: 3.3895313892515355e38, D.float32: 3.4028234663852886e38,
+              D.float64: 1.7976931348623157e308}
+
+
+# C++'s own names of the integer types, which torch's clamp_ with a number bound names in its cast error
+_CXX_INT_NAME = {D.bool_: "bool", D.uint8: "unsigned char", D.int8: "signed char", D.int16: "short int",
+                 D.int32: "int", D.int64: "long int"}
+
+
+def cxx_int_name(d):
+    """C++'s name of integer dtype `d` ("signed char"); torch's ScalarType name for other dtypes."""
+    return _CXX_INT_NAME.get(d) or _TORCH_NAME[d]
+
+
+def check_number(v, d):
+    """Raise torch's RuntimeError if Python number `v` overflows dtype `d`.
+
+    torch range-checks the Scalar arguments its kernels convert (clamp's bounds, fill values, alpha, where's
+    number), while a number joining arithmetic (`x + 1000`, `x < 1000`) wraps instead. The rules
+    (c10::overflows): an integer must fit, except that unsigned types also take negatives down to -max (two's
+    complement); a float must lie within the type's range, where inf fits a floating type and NaN does not
+    fit an integer type; a complex number needs a zero imaginary part unless `d` is complex."""
+    if d is D.bool_ or type(v) is bool:
+        return
+    if not isinstance(v, numbers.Real):  # a complex number (Python's or NumPy's)
+        if not d.is_complex and v.imag != 0:
+            raise RuntimeError(f"value cannot be converted to type {_C_TYPE[d]} without overflow")
+        v = v.real
+    r = d.to_real() if d.is_complex else d
+    if r._category == 1:
+        unsigned = r is D.uint8 or r in _UNSIGNED_WIDE
+        bits = 8 * r.itemsize
+        lo, hi = (0, (1 << bits) - 1) if unsigned else (-(1 << (bits - 1)), (1 << (bits - 1)) - 1)
+        try:
+            v = operator.index(v)  # a Python or NumPy integer
+            ok = (-hi if unsigned else lo) <= v <= hi  # unsigned types wrap negatives down to -max
+        except TypeError:
+            ok = lo <= v <= hi  # a float (NaN compares false)
+    else:
+        m = FLOAT_MAX[r]
+        ok = -m <= v <= m or v != v or abs(v) == _INF
+    if not ok:
+        raise RuntimeError(f"value cannot be converted to type {_C_TYPE[d]} without overflow")
+
+
+def number_as(v, d):
+    """`v` checked as by `check_number`, then as torch stores it in `d`: a negative integer wraps into an
+    unsigned type (-200 is 56 for uint8)."""
+    check_number(v, d)
+    if v < 0 and type(v) is int and (d is D.uint8 or d in _UNSIGNED_WIDE):
+        v += 1 << (8 * d.itemsize)
+    return v

@@ -23,6 +23,8 @@ keep their own lean paths for the same plain-CPU case (see `sum`, `max`, `cat`, 
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import _dtype as D
@@ -97,6 +99,7 @@ class OpDef:
         self.fast = frozenset()           # dtypes for which same-dtype inputs compute directly
         self.fast_path = None
         self.check = None                 # check(*operands) on the original operands, before promotion
+        self.checked = None               # result dtype -> the dtype Python-number operands must fit
         self.fn = None
 
     def derivative(op, node=None, scalar_node=None, **formulas):  # noqa: N805 - `self` is a formula key
@@ -226,6 +229,13 @@ def _compute(op, args, kw, rd_in):
         return meta_empty(shape, rd.np), rd, dev
     xp = np if dev is CPU else _xp(dev)
     masks = op.masks
+    if op.checked is not None:
+        d = op.checked(rd)
+        for a in args:
+            if a is not None and not isinstance(a, Tensor):
+                P.check_number(a, d)
+    if kw and kw.get("alpha", 1) != 1 and _SCALAR_CATEGORY.get(type(kw["alpha"]), 9) <= rd._category:
+        kw = dict(kw, alpha=P.number_as(kw["alpha"], rd))  # alpha is a Scalar too (its kind: the kernel checks)
     arrays = [_operand_array(a, a._dtype if i in masks and isinstance(a, Tensor) else cd, dev, xp)
               for i, a in enumerate(args)]
     try:
@@ -353,8 +363,10 @@ def _inplace(op, self, args, kw):
         raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
                            f"{list(shape)}")
     if not P.can_cast(rd, self._dtype):
+        # NOTE(torch parity): clamp_ with a number bound names the output type as C++ does ("signed char")
+        scalar = op.checked is not None and any(type(a) in _SCALARS for a in args)
         raise RuntimeError(f"result type {P.torch_name(rd)} can't be cast to the desired output type "
-                           f"{P.torch_name(self._dtype)}")
+                           f"{(P.cxx_int_name if scalar else P.torch_name)(self._dtype)}")
     r, _, _ = _compute(op, full, kw, rd_in)
     if r.shape != self._data.shape:
         raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
@@ -419,10 +431,13 @@ def _attach(name, fn):
 
 
 def pointwise(promote=DEFAULT, *, name=None, dunder=None, reflected=None, method=True, inplace=True,
-              out=True, aliases=(), reject=(), kernel_name=None, fast=True, check=None, function=True, masks=()):
+              out=True, aliases=(), reject=(), kernel_name=None, fast=True, check=None, function=True, masks=(),
+              checked=False):
     """Declare a pointwise op over kernel `f(xp, *operands, **options)`; see the module docstring.
     `function=False` keeps an internal op (a fused backward) out of the numtorch namespace. `masks` names
-    bool operands that are not promoted with the others and reach the kernel in their own dtype."""
+    bool operands that are not promoted with the others and reach the kernel in their own dtype. `checked`:
+    Python-number operands are torch Scalars that must fit the result dtype (clamp's bounds: `P.check_number`)
+    rather than wrapped numbers; a function instead of True maps the result dtype to the one they must fit."""
     def deco(kernel):
         opname = name or kernel.__name__.rstrip("_")
         operands, options = _kernel_params(kernel)
@@ -433,6 +448,7 @@ def pointwise(promote=DEFAULT, *, name=None, dunder=None, reflected=None, method
                                 and promote(d) == (d, d if promote is not ALWAYS_BOOL else D.bool_)
                                 and not (promote is ALWAYS_BOOL and d in (D.float16, D.bfloat16)))
         op.check = check
+        op.checked = (lambda d: d) if checked is True else checked or None
         op.fast_path = _fast_path(op) if fast else None
         op.fn = _make_function(op, out)
         if function:
@@ -532,6 +548,8 @@ def _fast_path_unchecked(op):
     if len(op.operands) > 3:
         return None  # no such op yet: the general path serves it
 
+    checked = op.checked is not None
+
     def run2(a, b):
         dt = a._dtype
         if dt not in fast or a._device is not CPU:
@@ -547,6 +565,10 @@ def _fast_path_unchecked(op):
                 raise
             rg = a._rg or b._rg
         elif tb in _SCALARS and (dt._category >= 2 or tb is not float):
+            if tb is int and dt._category == 1 and not _INT_RANGE[dt][0] <= b <= _INT_RANGE[dt][1]:
+                return None  # torch wraps it to the dtype (NumPy would compare exactly): the general path does
+            if checked and dt._category == 2 and not -P.FLOAT_MAX[dt] <= b <= P.FLOAT_MAX[dt]:
+                return None  # a Scalar out of range (or NaN): the general path checks it
             try:
                 r = kernel(np, a._data, b)
             except OverflowError:
@@ -604,6 +626,8 @@ def _fast_path_3(op):
     return run3
 
 
+_INT_RANGE = {d: (int(np.iinfo(d.np).min), int(np.iinfo(d.np).max)) for d in D.ALL
+              if d._category == 1}
 _NUMBER_ARRAYS: dict = {}  # NumPy dtype -> {Python number: read-only 0-d array of it}
 
 
@@ -620,8 +644,11 @@ def number_array(v, np_dtype):
     a = cache.get(v)
     if a is None:
         try:
-            a = np.asarray(v, np_dtype)
-        except OverflowError:  # the general path wraps it as torch does
+            with np.errstate(over="ignore"):
+                a = np.asarray(v, np_dtype)
+        except OverflowError:  # an int out of range: the general path wraps or raises it, as torch does
+            return _SLOW
+        if np.isinf(a) and v not in (math.inf, -math.inf):  # a float out of range: likewise
             return _SLOW
         a.flags.writeable = False
         if len(cache) >= 256:  # bounded: numbers seen once (a loop's changing bound) do not pile up

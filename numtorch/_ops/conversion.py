@@ -7,6 +7,7 @@ from .. import _dtype as D
 from .._backends import meta_empty, move
 from .._device import CPU, META, canonical
 from .._tensor import Tensor, wrap
+from . import _promotion as P
 from ._registry import check_inplace_leaf, export, node, record, recording, write_into
 
 ToCopyBackward0 = node("ToCopyBackward0", self=lambda grad, self_dtype, self_device:
@@ -161,8 +162,7 @@ def fill_(self, value):
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{value._data.ndim} dimensions.")
         value = value.item()
-    if self._dtype.is_complex is False and isinstance(value, complex):
-        raise RuntimeError("value cannot be converted to type float without overflow")
+    P.check_number(value, self._dtype)
     write_into(self, np.array(value).astype(self._dtype.np) if self._dtype is not D.bfloat16 else
                np.array(value, dtype=np.float32).astype(self._dtype.np))
     if recording(self):

@@ -44,6 +44,7 @@ def _alloc(shape, dt, dev, fill=None):
         return xp.empty(shape, dt.np)
     if fill == 0 and type(fill) is not complex:
         return xp.zeros(shape, dt.np)
+    P.check_number(fill, dt)
     return xp.full(shape, _np_scalar(fill, dt) if dev is CPU else fill, dt.np)
 
 

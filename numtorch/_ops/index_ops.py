@@ -10,6 +10,7 @@ from .. import _dtype as D
 from .._backends import meta_probe, move, xp_for
 from .._device import CPU, META
 from .._tensor import Tensor, wrap
+from . import _promotion as P
 from ._meta import broadcast_shapes, wrap_dim
 from ._promotion import torch_name
 from ._registry import check_inplace_leaf, export, node, record, recording, write_into, write_out
@@ -483,6 +484,7 @@ def index_fill(input, dim, index, value, *, _inplace=False):
             raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                                f"{vt._data.ndim} dimension(s).")
         value = vt.item()
+    value = P.number_as(value, input._dtype)
     n = a.shape[d] if a.ndim else 1
     if idx.size and isinstance(idx, np.ndarray) and (idx.max() >= n or idx.min() < -n):
         bad = int(idx.max() if idx.max() >= n else idx.min())

@@ -598,7 +598,7 @@ def _clamp_grad_max(grad, self, min, max):
     return grad.where(pred, 0)
 
 
-@pointwise(DEFAULT, aliases=("clip",))
+@pointwise(DEFAULT, aliases=("clip",), checked=True)
 def clamp(xp, self, min=None, max=None):
     return _clamp_kernel(xp, self, min, max)
 
@@ -607,7 +607,7 @@ clamp.derivative(node="ClampBackward0", scalar_node="ClampBackward1",
                  self=_clamp_grad_self, min=_clamp_grad_min, max=_clamp_grad_max)
 
 
-@pointwise(DEFAULT)
+@pointwise(DEFAULT, checked=True)
 def clamp_min(xp, self, min):
     return _clamp_kernel(xp, self, min, None, clamp=False)
 
@@ -617,7 +617,7 @@ clamp_min.derivative(node="ClampMinBackward1", scalar_node="ClampMinBackward0",
                      min=lambda grad, self, min: grad.where(self < min, 0))
 
 
-@pointwise(DEFAULT)
+@pointwise(DEFAULT, checked=True)
 def clamp_max(xp, self, max):
     return _clamp_kernel(xp, self, None, max, clamp=False)
 
@@ -1127,7 +1127,14 @@ def polar(abs, angle, *, out=None):
 
 # ---- where and masked_fill ---------------------------------------------------------------------------
 
-@pointwise(DEFAULT, name="_where", method=False, inplace=False, out=True, masks=("condition",))
+def _where_number_dtype(d):
+    # NOTE(torch parity): where range-checks a number against the result dtype, except that a half type takes
+    # any float (overflowing to inf)
+    return D.float64 if d is D.float16 or d is D.bfloat16 else d
+
+
+@pointwise(DEFAULT, name="_where", method=False, inplace=False, out=True, masks=("condition",),
+           checked=_where_number_dtype)
 def _where_op(xp, self, condition, other):
     return xp.where(condition.astype(bool) if condition.dtype.kind != "b" else condition, self, other)
 
@@ -1207,19 +1214,12 @@ def _masked_fill_args(input, mask, value):
     else:
         v = value
     dt = input._dtype
-    if dt._category < 3 and isinstance(v, (builtins.complex, np.complexfloating)):
-        raise RuntimeError(f"value cannot be converted to type {_c_type(dt)} without overflow")
+    v = P.number_as(v, dt)
     if dt is D.bool_:
         v = bool(v)
     elif dt._category == 1:
         v = int(v)
     return v
-
-
-def _c_type(dt):
-    return {"float32": "float", "float64": "double", "int64": "int64_t", "int32": "int", "bool": "bool",
-            "float16": "at::Half", "bfloat16": "at::BFloat16"}.get(dt.np.name if dt.np is not None else "",
-                                                                   P.torch_name(dt))
 
 
 @export(method=True)
