@@ -100,6 +100,7 @@ class OpDef:
         self.fast_path = None
         self.check = None                 # check(*operands) on the original operands, before promotion
         self.checked = None               # result dtype -> the dtype Python-number operands must fit
+        self.half_numbers = False         # round Python numbers to a float16/bfloat16 input type first
         self.fn = None
 
     def derivative(op, node=None, scalar_node=None, **formulas):  # noqa: N805 - `self` is a formula key
@@ -236,6 +237,10 @@ def _compute(op, args, kw, rd_in):
                 P.check_number(a, d)
     if kw and kw.get("alpha", 1) != 1 and _SCALAR_CATEGORY.get(type(kw["alpha"]), 9) <= rd._category:
         kw = dict(kw, alpha=P.number_as(kw["alpha"], rd))  # alpha is a Scalar too (its kind: the kernel checks)
+    if op.half_numbers and (rd_in is D.float16 or rd_in is D.bfloat16):
+        args = [_half_number(a, rd_in) if type(a) is float or type(a) is int else a for a in args]
+        if kw and type(kw.get("alpha")) in (int, float) and kw["alpha"] != 1:  # add/sub: alpha, alpha * other too
+            kw = dict(kw, alpha=_half_number(kw["alpha"], rd_in), _half=rd_in.np)
     arrays = [_operand_array(a, a._dtype if i in masks and isinstance(a, Tensor) else cd, dev, xp)
               for i, a in enumerate(args)]
     try:
@@ -250,6 +255,13 @@ def _compute(op, args, kw, rd_in):
     if r.dtype != rd.np:
         r = r.astype(rd.np)
     return r, rd, dev
+
+
+def _half_number(v, d):
+    """Python number `v` rounded to half type `d` (overflowing to inf), as a float; `v` itself if exact."""
+    with np.errstate(over="ignore"):
+        r = float(np.asarray(v, d.np))
+    return v if r == v else r
 
 
 def _xp(dev):
@@ -432,12 +444,14 @@ def _attach(name, fn):
 
 def pointwise(promote=DEFAULT, *, name=None, dunder=None, reflected=None, method=True, inplace=True,
               out=True, aliases=(), reject=(), kernel_name=None, fast=True, check=None, function=True, masks=(),
-              checked=False):
+              checked=False, half_numbers=False):
     """Declare a pointwise op over kernel `f(xp, *operands, **options)`; see the module docstring.
     `function=False` keeps an internal op (a fused backward) out of the numtorch namespace. `masks` names
     bool operands that are not promoted with the others and reach the kernel in their own dtype. `checked`:
     Python-number operands are torch Scalars that must fit the result dtype (clamp's bounds: `P.check_number`)
-    rather than wrapped numbers; a function instead of True maps the result dtype to the one they must fit."""
+    rather than wrapped numbers; a function instead of True maps the result dtype to the one they must fit.
+    `half_numbers`: on float16/bfloat16 inputs a Python number is first rounded to that type (torch casts it
+    to the common dtype; ops such as mul and div instead keep the number at full precision)."""
     def deco(kernel):
         opname = name or kernel.__name__.rstrip("_")
         operands, options = _kernel_params(kernel)
@@ -449,6 +463,7 @@ def pointwise(promote=DEFAULT, *, name=None, dunder=None, reflected=None, method
                                 and not (promote is ALWAYS_BOOL and d in (D.float16, D.bfloat16)))
         op.check = check
         op.checked = (lambda d: d) if checked is True else checked or None
+        op.half_numbers = half_numbers
         op.fast_path = _fast_path(op) if fast else None
         op.fn = _make_function(op, out)
         if function:
@@ -838,8 +853,7 @@ def _make_dunders(op, dunder, reflected):
                 return reflected(a, b)
             if type(b) in _SCALARS and op.name in _COMMUTATIVE:
                 r = fast(a, b)
-                if r is not None:
-                    return r
+                return r if r is not None else _call(op, (a, b), {})  # as torch: `s * x` is mul(x, s)
             from .creation import scalar_tensor_like
             return _call(op, (scalar_tensor_like(b, a), a), {})
         rop.__name__ = f"__r{dunder}__"

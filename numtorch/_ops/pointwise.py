@@ -42,6 +42,16 @@ def _alpha_check(array, alpha):
         raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex number.")
 
 
+def _scaled(xp, x, alpha, half):
+    """alpha * x for add/sub; `half` (float16/bfloat16 inputs, set by the registry with alpha already rounded
+    to it): torch's half kernels round the product to that type before adding."""
+    if isinstance(x, (int, float, complex)):
+        x = x * alpha
+        return x if half is None else float(np.asarray(x, half))
+    x = xp.multiply(x, alpha)
+    return x if half is None else x.astype(half).astype(x.dtype)
+
+
 def _int_zero_check(xp, other):
     """Integer division by zero raises in torch (NumPy would warn and return 0)."""
     if getattr(other, "dtype", None) is not None and other.dtype.kind in "iub":
@@ -53,11 +63,11 @@ def _int_zero_check(xp, other):
 
 # ---- arithmetic ----------------------------------------------------------------------------------
 
-@pointwise(DEFAULT, dunder="add", reject=_WIDE_UINT, kernel_name="add_stub")
-def add(xp, self, other, *, alpha=1):
+@pointwise(DEFAULT, dunder="add", reject=_WIDE_UINT, kernel_name="add_stub", half_numbers=True)
+def add(xp, self, other, *, alpha=1, _half=None):
     _alpha_check(self, alpha)
     if alpha != 1:
-        other = xp.multiply(other, alpha) if not isinstance(other, (int, float, complex)) else other * alpha
+        other = _scaled(xp, other, alpha, _half)
     return xp.add(self, other)
 
 
@@ -89,22 +99,23 @@ def _rsub_reflected(a, b):
 
 
 @pointwise(DEFAULT, dunder="sub", reflected=_rsub_reflected, aliases=("subtract",), reject=_WIDE_UINT,
-           kernel_name="add_stub", check=_sub_check)
-def sub(xp, self, other, *, alpha=1):
+           kernel_name="add_stub", check=_sub_check, half_numbers=True)
+def sub(xp, self, other, *, alpha=1, _half=None):
     _alpha_check(self, alpha)
     if alpha != 1:
-        other = xp.multiply(other, alpha) if not isinstance(other, (int, float, complex)) else other * alpha
+        other = _scaled(xp, other, alpha, _half)
     return xp.subtract(self, other)
 
 
 sub.derivative(self=lambda grad: grad, other=lambda grad, alpha: -grad if alpha == 1 else grad * -alpha)
 
 
-@pointwise(DEFAULT, inplace=False, out=False, reject=_WIDE_UINT, kernel_name="add_stub", check=_sub_check)
-def rsub(xp, self, other, *, alpha=1):
+@pointwise(DEFAULT, inplace=False, out=False, reject=_WIDE_UINT, kernel_name="add_stub", check=_sub_check,
+           half_numbers=True)
+def rsub(xp, self, other, *, alpha=1, _half=None):
     _alpha_check(self, alpha)
     if alpha != 1:
-        self = xp.multiply(self, alpha)
+        self = _scaled(xp, self, alpha, _half)
     return xp.subtract(other, self)
 
 
@@ -185,7 +196,7 @@ def floor_divide(xp, self, other):
     return xp.floor_divide(self, other)
 
 
-@pointwise(DEFAULT, dunder="mod", reject=_COMPLEX | _WIDE_UINT | _BOOL)
+@pointwise(DEFAULT, dunder="mod", reject=_COMPLEX | _WIDE_UINT | _BOOL, half_numbers=True)
 def remainder(xp, self, other):
     _int_zero_check(xp, other)
     return xp.remainder(self, other)
@@ -195,7 +206,7 @@ remainder.derivative(node="RemainderBackward1", scalar_node="RemainderBackward0"
                      other=lambda grad, self, other: -grad * (self / other).floor())
 
 
-@pointwise(DEFAULT, reject=_COMPLEX | _WIDE_UINT | _BOOL)
+@pointwise(DEFAULT, reject=_COMPLEX | _WIDE_UINT | _BOOL, half_numbers=True)
 def fmod(xp, self, other):
     _int_zero_check(xp, other)
     return xp.fmod(self, other)
@@ -215,7 +226,8 @@ def _pow_check(self, exponent):
         raise NotImplementedError("\"pow\" not implemented for 'Bool'")
 
 
-@pointwise(DEFAULT, dunder="pow", reflected=_rpow, reject=_WIDE_UINT, kernel_name="pow", check=_pow_check)
+@pointwise(DEFAULT, dunder="pow", reflected=_rpow, reject=_WIDE_UINT, kernel_name="pow", check=_pow_check,
+           half_numbers=True)
 def pow(xp, self, exponent):
     if self.dtype.kind in "iub" and type(exponent) not in (float, bool, complex):
         if type(exponent) is int:

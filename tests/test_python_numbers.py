@@ -1,0 +1,84 @@
+"""Python numbers as operands, differential against torch.
+
+Numbers that do not fit the dtype they are converted to: torch raises where it converts a Scalar argument with
+a range check (clamp bounds, fill values, alpha), and wraps where the number joins the arithmetic as a wrapped
+tensor (add, mul, comparisons).  On float16/bfloat16 tensors, most ops round the number to that type first
+(mul and div keep it whole)."""
+import math
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import numtorch  # noqa: E402
+
+VALUES = [1000, -200, 300, -256, -255, 2 ** 40, 127.5, -128.5, 1e10, 1e300, -1e300, math.inf, math.nan]
+DTYPES = ["int8", "uint8", "int16", "int32", "int64", "float16", "bfloat16", "float32", "float64"]
+
+CASES = {
+    "clamp(max=v)": lambda L, x, v: x.clamp(max=v),
+    "clamp(min=v)": lambda L, x, v: x.clamp(min=v),
+    "clamp(-v, v)": lambda L, x, v: x.clamp(-v, v),
+    "clamp_(min=v)": lambda L, x, v: x.clone().clamp_(min=v),
+    "clip(max=v)": lambda L, x, v: L.clip(x, max=v),
+    "clamp_min(v)": lambda L, x, v: L.clamp_min(x, v),
+    "clamp_max(v)": lambda L, x, v: L.clamp_max(x, v),
+    "fill_(v)": lambda L, x, v: x.clone().fill_(v),
+    "full_like(v)": lambda L, x, v: L.full_like(x, v),
+    "masked_fill(v)": lambda L, x, v: x.masked_fill(x > 0, v),
+    "where(c, x, v)": lambda L, x, v: L.where(x > 0, x, v),
+    "index_fill(v)": lambda L, x, v: x.index_fill(0, L.tensor([0]), v),
+    "add(alpha=v)": lambda L, x, v: L.add(x, x, alpha=v),
+    "x + v": lambda L, x, v: x + v,
+    "x < v": lambda L, x, v: x < v,
+    "x == v": lambda L, x, v: x == v,
+    "x >= v": lambda L, x, v: x >= v,
+}
+
+
+def run(L, case, dtype, v):
+    x = L.tensor([1, -5, 100], dtype=getattr(L, dtype)) if "int" in dtype else \
+        L.tensor([1.5, -5.0, 100.0], dtype=getattr(L, dtype))
+    try:
+        r = CASES[case](L, x, v)
+    except Exception as e:  # noqa: BLE001 - the class and text are what is compared
+        return type(e).__name__, str(e)
+    return "ok", str(r.dtype), r.tolist()
+
+
+@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_out_of_range_numbers(case, dtype):
+    for v in VALUES:
+        want, got = run(torch, case, dtype, v), run(numtorch, case, dtype, v)
+        if want[0] == "ok" and got[0] == "ok":
+            w, g = want[2], got[2]
+            same = all(a == b or (a != a and b != b) for a, b in zip(w, g))
+            assert want[1] == got[1] and same, (case, dtype, v, want, got)
+        else:
+            assert want == got, (case, dtype, v)
+
+
+HALF_X = [0.5, 3.0, 2048.0, 7.0, -1.25, 100.0, 0.30078125, 1.0]
+HALF_NUMBERS = [2048.75, 0.1, 1 / 3, -128.5, 1e-3, 3.0001, 2049, 257]
+HALF_CASES = {
+    "x + s": lambda L, x, s: x + s, "s + x": lambda L, x, s: s + x, "x - s": lambda L, x, s: x - s,
+    "s - x": lambda L, x, s: s - x, "x * s": lambda L, x, s: x * s, "s * x": lambda L, x, s: s * x,
+    "x / s": lambda L, x, s: x / s, "s / x": lambda L, x, s: s / x, "x % s": lambda L, x, s: x % s,
+    "fmod": lambda L, x, s: L.fmod(x, s), "x ** s": lambda L, x, s: x.abs() ** (s / 1000),
+    "x < s": lambda L, x, s: x < s, "x == s": lambda L, x, s: x == s, "clamp": lambda L, x, s: x.clamp(-s, s),
+    "add_(s)": lambda L, x, s: x.clone().add_(s), "sub_(s)": lambda L, x, s: x.clone().sub_(s),
+    "add(alpha)": lambda L, x, s: L.add(x, x.flip(0), alpha=s), "sub(alpha)": lambda L, x, s: L.sub(x, x, alpha=s),
+    "add(s, alpha)": lambda L, x, s: L.add(x, 0.1, alpha=s), "rsub(alpha)": lambda L, x, s: L.rsub(x, x, alpha=s),
+}
+
+
+@pytest.mark.parametrize("case", list(HALF_CASES))
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_numbers_on_half_types(case, dtype):
+    for s in HALF_NUMBERS:
+        want = HALF_CASES[case](torch, torch.tensor(HALF_X, dtype=getattr(torch, dtype)), s)
+        got = HALF_CASES[case](numtorch, numtorch.tensor(HALF_X, dtype=getattr(numtorch, dtype)), s)
+        assert str(want.dtype) == str(got.dtype)
+        w, g = want.float().tolist(), got.float().tolist()
+        assert all(a == b or (a != a and b != b) for a, b in zip(w, g)), (case, dtype, s, w, g)
