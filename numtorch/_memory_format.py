@@ -43,15 +43,35 @@ def _expected_strides(shape, order):
     return strides
 
 
+_INNER_FIRST = {channels_last: (1, 3, 2, 0), channels_last_3d: (1, 4, 3, 2, 0)}
+
+
 def is_contiguous_as(t, fmt):
+    if fmt is preserve_format:  # NOTE(torch parity): torch answers as for contiguous_format
+        return t.is_contiguous()
     shape, strides = t.shape, t.stride()
-    if fmt is preserve_format:
-        raise RuntimeError("preserve memory format is unsupported by the contiguous operator")
     if fmt is channels_last and len(shape) == 4:
         order = (1, 3, 2, 0)
     elif fmt is channels_last_3d and len(shape) == 5:
         order = (1, 4, 3, 2, 0)
-    else:
-        return t.is_contiguous()
+    else:  # torch keeps these flags for rank 4 (rank 5) tensors only
+        return False
     exp = _expected_strides(shape, order)
     return all(n == 1 or s == e for n, s, e in zip(shape, strides, exp))
+
+
+def suggest_memory_format(shape, strides):
+    """torch's suggest_memory_format: channels_last (channels_last_3d) when a rank 4 (5) tensor's strides are
+    ordered like it, contiguous_format otherwise. Ambiguous strides of size-1 dims count as contiguous, as in
+    torch's is_channels_last_strides_2d."""
+    for fmt, order in _INNER_FIRST.items():
+        if len(shape) != len(order) or strides[1] == 0:
+            continue
+        lowest = 0
+        for d in order:
+            if shape[d] == 0 or strides[d] < lowest or d == 0 and lowest == strides[1]:
+                break
+            lowest = strides[d] * (shape[d] if shape[d] > 1 else 1)
+        else:
+            return fmt
+    return contiguous_format

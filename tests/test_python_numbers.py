@@ -82,3 +82,28 @@ def test_numbers_on_half_types(case, dtype):
         assert str(want.dtype) == str(got.dtype)
         w, g = want.float().tolist(), got.float().tolist()
         assert all(a == b or (a != a and b != b) for a, b in zip(w, g)), (case, dtype, s, w, g)
+
+
+TENSOR_ONLY = {
+    "addcmul(x, 2.0, y)": lambda L, x: L.addcmul(x, 2.0, x),
+    "addcmul(x, y, 3)": lambda L, x: L.addcmul(x, x, 3),
+    "addcmul(x, y, tensor2=3.0)": lambda L, x: L.addcmul(x, x, tensor2=3.0),
+    "x.addcmul(2.0, y)": lambda L, x: x.addcmul(2.0, x),
+    "x.addcmul_(y, 2.0)": lambda L, x: x.clone().addcmul_(x, 2.0),
+    "x.addcmul_(y, tensor2=2.0)": lambda L, x: x.clone().addcmul_(x, tensor2=2.0),
+    "addcdiv(x, y, 3)": lambda L, x: L.addcdiv(x, x, 3),
+    "x.addcdiv_(3, y)": lambda L, x: x.clone().addcdiv_(3, x),
+    "addcmul(x, y, 2.0, out=)": lambda L, x: L.addcmul(x, x, 2.0, out=L.empty(2)),
+    "relu(bool)": lambda L, x: L.relu(x > 0),
+    "relu_(bool)": lambda L, x: (x > 0).relu_(),
+}
+
+
+@pytest.mark.parametrize("case", list(TENSOR_ONLY))
+def test_numbers_where_tensors_are_required(case):
+    def outcome(L):
+        try:
+            return "ok", TENSOR_ONLY[case](L, L.ones(2)).tolist()
+        except Exception as e:  # noqa: BLE001 - the class and text are compared
+            return type(e).__name__, str(e)
+    assert outcome(numtorch) == outcome(torch)

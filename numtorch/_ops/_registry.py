@@ -101,6 +101,7 @@ class OpDef:
         self.check = None                 # check(*operands) on the original operands, before promotion
         self.checked = None               # result dtype -> the dtype Python-number operands must fit
         self.half_numbers = False         # round Python numbers to a float16/bfloat16 input type first
+        self.tensors = frozenset()        # operand positions that must be tensors
         self.fn = None
 
     def derivative(op, node=None, scalar_node=None, **formulas):  # noqa: N805 - `self` is a formula key
@@ -282,11 +283,23 @@ def _check_args(op, args):
     if not isinstance(args[0], Tensor):
         raise TypeError(f"{op.name}(): argument 'input' (position 1) must be Tensor, not {type(args[0]).__name__}")
     for i, a in enumerate(args):
-        if not (a is None or isinstance(a, (Tensor, int, float, complex, bool, np.number, np.bool_))):
+        if not (a is None or isinstance(a, (Tensor, int, float, complex, bool, np.number, np.bool_))) or (
+                i in op.tensors and not isinstance(a, Tensor)):
             raise TypeError(f"{op.name}(): argument '{op.operands[i][0]}' (position {i + 1}) must be Tensor, "
                             f"not {type(a).__name__}")
     if op.check is not None:
         op.check(*args)
+
+
+def _check_tensor_operands(op, name, args, kw, first=0):
+    """torch's TypeError for a number given to an operand that must be a tensor, in a call of `name` whose
+    positions count from `first` (0 for methods: self does not count)."""
+    for i in op.tensors:
+        n = op.operands[i][0]
+        a = args[i] if i < len(args) else kw.get(n)
+        if a is not None and not isinstance(a, Tensor):
+            where = f" (position {i + first})" if i < len(args) else ""
+            raise TypeError(f"{name}(): argument '{n}'{where} must be Tensor, not {type(a).__name__}")
 
 
 def _call(op, args, kw):
@@ -444,14 +457,15 @@ def _attach(name, fn):
 
 def pointwise(promote=DEFAULT, *, name=None, dunder=None, reflected=None, method=True, inplace=True,
               out=True, aliases=(), reject=(), kernel_name=None, fast=True, check=None, function=True, masks=(),
-              checked=False, half_numbers=False):
+              checked=False, half_numbers=False, tensors=()):
     """Declare a pointwise op over kernel `f(xp, *operands, **options)`; see the module docstring.
     `function=False` keeps an internal op (a fused backward) out of the numtorch namespace. `masks` names
     bool operands that are not promoted with the others and reach the kernel in their own dtype. `checked`:
     Python-number operands are torch Scalars that must fit the result dtype (clamp's bounds: `P.check_number`)
     rather than wrapped numbers; a function instead of True maps the result dtype to the one they must fit.
     `half_numbers`: on float16/bfloat16 inputs a Python number is first rounded to that type (torch casts it
-    to the common dtype; ops such as mul and div instead keep the number at full precision)."""
+    to the common dtype; ops such as mul and div instead keep the number at full precision). `tensors` names
+    operands that must be tensors (addcmul's tensor1 and tensor2: torch's TypeError for a number)."""
     def deco(kernel):
         opname = name or kernel.__name__.rstrip("_")
         operands, options = _kernel_params(kernel)
@@ -464,6 +478,7 @@ def pointwise(promote=DEFAULT, *, name=None, dunder=None, reflected=None, method
         op.check = check
         op.checked = (lambda d: d) if checked is True else checked or None
         op.half_numbers = half_numbers
+        op.tensors = frozenset(i for i, (n, _) in enumerate(operands) if n in tensors)
         op.fast_path = _fast_path(op) if fast else None
         op.fn = _make_function(op, out)
         if function:
@@ -608,12 +623,14 @@ def _fast_path_unchecked(op):
 
 def _fast_path_3(op):
     """The fast path of three-operand ops (clamp, where, lerp, addcmul, ...). After the first tensor, each
-    operand is a tensor of its dtype, a Python number (given to the kernel as a 0-d array), `None` where the
-    operand is optional, or (at a mask position) a bool tensor; only the first operand may require grad."""
+    operand is a tensor of its dtype, a Python number (given to the kernel as a 0-d array; not where the op
+    takes tensors only), `None` where the operand is optional, or (at a mask position) a bool tensor; only
+    the first operand may require grad."""
     kernel = op.kernel
     fast = op.fast
-    # per operand after the first: 0 operand, 1 optional operand (may be None), 2 mask
-    kb, kc = (2 if i in op.masks else int(has_default) for i, (_, has_default) in enumerate(op.operands[1:], 1))
+    # per operand after the first: 0 operand, 1 optional operand (may be None), 2 mask, 3 tensor only
+    kb, kc = (2 if i in op.masks else 3 if i in op.tensors else int(has_default)
+              for i, (_, has_default) in enumerate(op.operands[1:], 1))
 
     def run3(a, b, c):
         dt = a._dtype
@@ -681,7 +698,7 @@ def _plain_operand(b, kind, dt):
         if b._device is CPU and b._dtype is (_BOOL if kind == 2 else dt) and not b._rg:
             return b._data
         return _SLOW
-    if kind == 2:
+    if kind >= 2:  # a mask, or an operand that must be a tensor: the general path checks it
         return _SLOW
     if _SCALAR_CATEGORY.get(tb, 9) <= dt._category:
         if tb is float and not (b and b == b):
@@ -710,7 +727,11 @@ def _make_function(op, with_out):
                     return r
             return _general(op, args if input is _MISSING else (input,) + args, kw, out, with_out)
     else:
+        tensors = op.tensors
+
         def fn(*args, out=None, **kw):
+            if tensors:
+                _check_tensor_operands(op, op.name, args, kw, 1)
             if kw:
                 args, kw = _bind(op, args, kw)
             if len(args) != n_fast and n_fast > 0:
@@ -741,7 +762,11 @@ def _make_method(op):
     n_fast = len(op.operands) if fast is not None else -1
     n_args = n_fast - 1  # operands after self
 
+    tensors = op.tensors
+
     def method(self, *args, **kw):
+        if tensors:
+            _check_tensor_operands(op, op.name, (self,) + args, kw)
         if len(args) == n_args and not kw:
             r = fast(self, *args)
             if r is not None:
@@ -767,7 +792,11 @@ def _make_inplace(op):
     binary = len(op.operands) == 2
     unary = len(op.operands) == 1
 
+    tensors = op.tensors
+
     def method(self, *args, **kw):
+        if tensors:
+            _check_tensor_operands(op, op.name + "_", (self,) + args, kw)
         if kw:
             args, kw = _bind(op, (self,) + args, kw)
             return _inplace(op, args[0], args[1:], kw)

@@ -6,6 +6,7 @@ import numpy as np
 from .. import _dtype as D
 from .._backends import meta_empty, move
 from .._device import CPU, META, canonical
+from .._memory_format import channels_last, channels_last_3d, contiguous_format, preserve_format, suggest_memory_format
 from .._tensor import Tensor, wrap
 from . import _promotion as P
 from ._registry import check_inplace_leaf, export, node, record, recording, write_into
@@ -25,7 +26,7 @@ def _parse_to(args, kwargs):
     device = kwargs.pop("device", None)
     copy = kwargs.pop("copy", False)
     kwargs.pop("non_blocking", None)
-    kwargs.pop("memory_format", None)
+    fmt = kwargs.pop("memory_format", None)
     if kwargs:
         raise TypeError(f"to() received an invalid combination of arguments - got unexpected keyword "
                         f"{next(iter(kwargs))!r}")
@@ -43,19 +44,24 @@ def _parse_to(args, kwargs):
             copy = args.pop(0)
     if args:
         raise TypeError(f"to() received an invalid combination of arguments - got ({type(args[0]).__name__})")
-    return (canonical(device) if device is not None else None), dtype, copy
+    return (canonical(device) if device is not None else None), dtype, copy, (
+        None if fmt is preserve_format else fmt)
 
 
 def to(self, *args, **kwargs):
-    """Mirrors `Tensor.to`: returns self when nothing changes (unless copy=True)."""
+    """Mirrors `Tensor.to`: returns self when nothing changes (unless copy=True); a `memory_format` other than
+    preserve_format lays the result out in that format."""
     if not kwargs and len(args) == 1 and type(args[0]) is D.dtype:  # hot path: `t.to(torch.float64)`
-        device, dtype, copy = None, args[0], False
+        device, dtype, copy, fmt = None, args[0], False, None
     else:
-        device, dtype, copy = _parse_to(args, dict(kwargs))
+        device, dtype, copy, fmt = _parse_to(args, dict(kwargs))
     dev = device or self._device
     dt = dtype or self._dtype
-    if dev is self._device and dt is self._dtype and not copy:
-        return self
+    if fmt is not None:
+        _format_order(fmt, self._data.ndim)  # a rank the format has, or torch's error
+    if dev is self._device and dt is self._dtype and not copy and (
+            fmt is None or suggest_memory_format(self._data.shape, self._strides()) is fmt):
+        return self  # NOTE(torch parity): torch compares the layout its strides suggest, not contiguity
     arr = move(self._data, self._device, dev)
     if dt is not self._dtype:
         if dev is META:
@@ -68,7 +74,14 @@ def to(self, *args, **kwargs):
             arr = arr.real.astype(dt.np)
     elif arr is self._data and dev is not META:
         arr = arr.copy(order="K")
+    root = None
+    if fmt is not None:
+        arr = _in_format(arr, fmt, dev is META)
+    elif dev is CPU and arr is not self._data:
+        arr, root = _same_strides(arr, self)
     t = wrap(arr, dt, dev)
+    if root is not None:
+        t._st = root
     if recording(self) and (dt.is_floating_point or dt.is_complex):
         record(ToCopyBackward0, (self,), t, {"self_dtype": self._dtype, "self_device": self._device})
     return t
@@ -76,18 +89,40 @@ def to(self, *args, **kwargs):
 
 @export(method=True)
 def clone(input, *, memory_format=None):
-    """Mirrors `torch.clone`: keeps a dense layout (torch's preserve_format)."""
+    """Mirrors `torch.clone`: keeps a dense layout (torch's preserve_format), or lays the copy out in
+    `memory_format`."""
     a = input._data
-    if input._device is META:
+    if memory_format is not None and memory_format is not preserve_format:
+        arr = _in_format(a, memory_format, input._device is META, copy=True)
+    elif input._device is META:
         arr = meta_empty(a.shape, a.dtype)
     else:
         arr = a.copy(order="K")
         if not (arr.flags.c_contiguous or _dense(input)):
             arr = a.copy()
+    root = None
+    if input._device is CPU and (memory_format is None or memory_format is preserve_format):
+        arr, root = _same_strides(arr, input)
     t = wrap(arr, input._dtype, input._device)
+    if root is not None:
+        t._st = root
     if recording(input):
         record(CloneBackward0, (input,), t, {})
     return t
+
+
+def _same_strides(arr, t):
+    """(array, storage root): copy `arr` of t's values given t's exact strides when t is dense and NumPy's
+    K-order copy chose others (it may for size-1 dims), as torch's preserve_format keeps them."""
+    if arr.flags.c_contiguous and t._data.flags.c_contiguous or not _dense(t):
+        return arr, None
+    want = tuple(st * arr.itemsize for st in t._strides())
+    if arr.strides == want:
+        return arr, None
+    root = np.empty(arr.size, arr.dtype)
+    out = np.lib.stride_tricks.as_strided(root, arr.shape, want)
+    np.copyto(out, arr)
+    return out, root
 
 
 def _dense(t):
@@ -99,7 +134,10 @@ def _dense(t):
 def contiguous(input, memory_format=None):
     """Mirrors `Tensor.contiguous`: self when already contiguous, else a contiguous clone."""
     if memory_format is not None:
-        from .._memory_format import contiguous_format
+        if memory_format is preserve_format:
+            if input.is_contiguous():
+                return input
+            raise RuntimeError("preserve memory format is unsupported by the contiguous operator")
         if memory_format is not contiguous_format:
             return _to_memory_format(input, memory_format)
     if input.is_contiguous():
@@ -113,18 +151,37 @@ def contiguous(input, memory_format=None):
     return t
 
 
+def _format_order(fmt, nd):
+    """The dim order, outermost first, of memory format `fmt` for rank `nd` (torch's error when it has none)."""
+    if fmt is contiguous_format:
+        return tuple(range(nd))
+    if fmt is channels_last and nd == 4:
+        return 0, 2, 3, 1
+    if fmt is channels_last_3d and nd == 5:
+        return 0, 2, 3, 4, 1
+    raise RuntimeError(f"required rank {4 if fmt is channels_last else 5} tensor to use "
+                       f"{'channels_last' if fmt is channels_last else 'channels_last_3d'} format")
+
+
+def _in_format(arr, fmt, meta=False, copy=False):
+    """Backend array `arr` laid out in memory format `fmt` (a copy, or itself when it already is and not
+    `copy`); `meta`: a placeholder with that layout."""
+    nd = arr.ndim
+    order = _format_order(fmt, nd)
+    inv = [order.index(i) for i in range(nd)]
+    if meta:
+        dense = meta_empty([arr.shape[i] for i in order], arr.dtype)
+        return meta_empty(arr.shape, arr.dtype, [dense.strides[inv[i]] // arr.itemsize for i in range(nd)])
+    if order == tuple(range(nd)):
+        return arr if arr.flags.c_contiguous and not copy else arr.copy(order="C")
+    return arr.transpose(order).copy(order="C").transpose(inv)
+
+
 def _to_memory_format(input, fmt):
-    from .._memory_format import channels_last, channels_last_3d
+    _format_order(fmt, input._data.ndim)  # a rank the format has, or torch's error
     if input.is_contiguous(memory_format=fmt):
         return input
-    nd = input._data.ndim
-    order = (0, 2, 3, 1) if fmt is channels_last and nd == 4 else (0, 2, 3, 4, 1) if (
-        fmt is channels_last_3d and nd == 5) else None
-    if order is None:
-        raise RuntimeError("required rank 4 tensor to use channels_last format")
-    inv = [order.index(i) for i in range(nd)]
-    arr = np.ascontiguousarray(input._data.transpose(order)).transpose(inv)
-    t = wrap(arr, input._dtype, input._device)
+    t = wrap(_in_format(input._data, fmt, input._device is META), input._dtype, input._device)
     if recording(input):
         record(CloneBackward0, (input,), t, {})
     return t

@@ -506,8 +506,10 @@ sigmoid_backward.derivative(grad_output=lambda grad, output: grad * output * (1 
 sigmoid.derivative(self=lambda grad, result: sigmoid_backward(grad, result))
 
 
-@pointwise(DEFAULT, reject=_BOOL | _COMPLEX, kernel_name="clamp_min_scalar_cpu")
+@pointwise(DEFAULT, reject=_COMPLEX, kernel_name="clamp_min_scalar_cpu")
 def relu(xp, self):
+    if self.dtype.kind == "b":
+        raise RuntimeError("Boolean inputs not supported for relu")
     # max(0, x) keeps x's dtype (NEP 50) and NaN, as torch's relu does. NOTE(torch parity): torch gives
     # relu(-0.0) = -0.0; NumPy's maximum returns its second operand on ties (float32/float64; half types
     # compute in float32), so x goes second

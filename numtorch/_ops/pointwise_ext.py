@@ -826,7 +826,7 @@ lerp.derivative(node="LerpBackward1", scalar_node="LerpBackward0",
                 end=lambda grad, weight: grad * _conj(weight),
                 weight=lambda grad, self, end: grad * _conj(end - self))
 
-@pointwise(DEFAULT, reject=_BOOL, kernel_name="addcmul_cpu_out")
+@pointwise(DEFAULT, reject=_BOOL, kernel_name="addcmul_cpu_out", tensors=("tensor1", "tensor2"))
 def addcmul(xp, self, tensor1, tensor2, *, value=1):
     return self + value * (tensor1 * tensor2)
 
@@ -843,7 +843,7 @@ _ADDCDIV_INT = (
     "implementation: (input + value * tensor1 / tensor2), for all dtypes.")
 
 
-@pointwise(DEFAULT)
+@pointwise(DEFAULT, tensors=("tensor1", "tensor2"))
 def addcdiv(xp, self, tensor1, tensor2, *, value=1):
     if tensor1.dtype.kind in "iub" and tensor2.dtype.kind in "iub":
         raise RuntimeError(_ADDCDIV_INT)
