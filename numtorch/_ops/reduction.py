@@ -363,19 +363,19 @@ def _var_full(x):
 
 
 def _sum_squares(x, shift=None):
-    """sum((x - shift)**2) of a 1-d float array, block by block in cache (einsum's fused SIMD dot: no squares
-    array); block sums accumulate in a Python float."""
+    """sum((x - shift)**2) of a 1-d float array, block by block in cache (BLAS dot: SIMD and multithreaded, no
+    squares array); block sums accumulate in a Python float, which keeps the total accurate."""
     buf = np.empty(_CHUNK, x.dtype) if shift is not None else None
     ss = 0.0
     for i in range(0, x.size, _CHUNK):
         blk = x[i:i + _CHUNK]
         if shift is not None:
             blk = _subtract(blk, shift, out=buf[:blk.size])
-        ss += float(_einsum("i,i->", blk, blk))
+        ss += float(_dot(blk, blk))
     return ss
 
 
-_subtract, _einsum = np.subtract, np.einsum
+_subtract, _dot = np.subtract, np.dot
 _ROW = 4096
 _ONES = {d: np.ones(_ROW, d) for d in _VAR_FAST}
 
