@@ -3,7 +3,7 @@
 Numbers that do not fit the dtype they are converted to: torch raises where it converts a Scalar argument with
 a range check (clamp bounds, fill values, alpha), and wraps where the number joins the arithmetic as a wrapped
 tensor (add, mul, comparisons).  On float16/bfloat16 tensors, most ops round the number to that type first
-(mul and div keep it whole)."""
+(mul and div keep it whole), and floor/trunc division by a tensor rounds every step to the half type."""
 import math
 
 import pytest
@@ -70,6 +70,11 @@ HALF_CASES = {
     "add_(s)": lambda L, x, s: x.clone().add_(s), "sub_(s)": lambda L, x, s: x.clone().sub_(s),
     "add(alpha)": lambda L, x, s: L.add(x, x.flip(0), alpha=s), "sub(alpha)": lambda L, x, s: L.sub(x, x, alpha=s),
     "add(s, alpha)": lambda L, x, s: L.add(x, 0.1, alpha=s), "rsub(alpha)": lambda L, x, s: L.rsub(x, x, alpha=s),
+    "x // s": lambda L, x, s: x // s, "s // x": lambda L, x, s: s // x,
+    "x // y": lambda L, x, s: x * s // (x.flip(0) - 0.3), "x // y[0]": lambda L, x, s: x * s // (x - 0.3)[0],
+    "div(s, floor)": lambda L, x, s: L.div(x, s, rounding_mode="floor"),
+    "div(s, trunc)": lambda L, x, s: L.div(x, s, rounding_mode="trunc"),
+    "div(y, trunc)": lambda L, x, s: L.div(x * s, x.flip(0) - 0.3, rounding_mode="trunc"),
 }
 
 

@@ -204,8 +204,6 @@ def _operand_array(a, cd, dev, xp):
         info = np.iinfo(cd.np)
         if not info.min <= a <= info.max:  # torch wraps out-of-range integers; NumPy raises
             return xp.asarray(np.array(a, dtype=np.int64).astype(cd.np))
-    if cd is D.bfloat16 and type(a) is not bool:
-        return xp.asarray(a, dtype=cd.np)
     return a
 
 

@@ -149,17 +149,21 @@ true_divide.derivative(node="DivBackward0", self=lambda grad, other: grad / _con
                        other=lambda grad, self, other: -grad * _conj(self) / _conj(other * other))
 
 
-@pointwise(DEFAULT, method=False, inplace=False, name="_div_rounding")
+@pointwise(NO_OPMATH, method=False, inplace=False, name="_div_rounding")
 def _div_rounding(xp, self, other, *, rounding_mode):
     _int_zero_check(xp, other)
     if rounding_mode == "trunc":
+        if self.dtype.itemsize == 2 and self.dtype.kind in "fV" and getattr(other, "ndim", 0) == 0:
+            # a half type divided by a scalar: torch divides in float32 (by a tensor, in the half type)
+            f32 = np.dtype(np.float32)
+            return xp.trunc(xp.true_divide(self.astype(f32), xp.asarray(other, f32))).astype(self.dtype)
         if self.dtype.kind in "iu":
             q = xp.floor_divide(self, other)
             r = xp.remainder(self, other)
             return q + ((r != 0) & ((q < 0) | ((q == 0) & ((self < 0) != (xp.asarray(other) < 0)))))
         return xp.trunc(xp.true_divide(self, other))
     if rounding_mode == "floor":
-        return xp.floor_divide(self, other)
+        return _floor_divide(xp, self, other)
     raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                        f"'{rounding_mode}'")
 
@@ -190,10 +194,30 @@ div = export(_div_dispatch(False), name="div", method=True, aliases=("divide",))
 export(_div_dispatch(True), name="div_", method=True, function=False, method_aliases=("divide_",))
 
 
-@pointwise(DEFAULT, dunder="floordiv", reject=_COMPLEX | _WIDE_UINT | _BOOL, kernel_name="div_floor_cpu")
+@pointwise(NO_OPMATH, dunder="floordiv", reject=_COMPLEX | _WIDE_UINT | _BOOL, kernel_name="div_floor_cpu")
 def floor_divide(xp, self, other):
     _int_zero_check(xp, other)
-    return xp.floor_divide(self, other)
+    return _floor_divide(xp, self, other)
+
+
+def _floor_divide(xp, a, b):
+    """floor(a / b) as torch's div_floor: NumPy's floor_divide for integers and float32/float64 (the same
+    algorithm). float16/bfloat16 reach here unpromoted: by a scalar, torch divides in float32 and rounds
+    once; by a tensor, it runs that algorithm op by op in the half type, each step rounded (NumPy's own
+    half floor_divide rounds once)."""
+    if a.dtype.itemsize != 2 or a.dtype.kind not in "fV":
+        return xp.floor_divide(a, b)
+    if getattr(b, "ndim", 0) == 0:  # a number or a 0-dim tensor: torch computes in float32 with its value
+        f32 = np.dtype(np.float32)
+        return xp.floor_divide(a.astype(f32), xp.asarray(b, f32)).astype(a.dtype)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        mod = xp.fmod(a, b)
+        div = (a - mod) / b
+        div = xp.where((mod != 0) & ((b < 0) != (mod < 0)), div - 1, div)
+        floor = xp.floor(div)
+        floor = xp.where(div - floor > 0.5, floor + 1, floor)
+        q = a / b
+        return xp.where(b == 0, q, xp.where(div != 0, floor, xp.copysign(0, q)))
 
 
 @pointwise(DEFAULT, dunder="mod", reject=_COMPLEX | _WIDE_UINT | _BOOL, half_numbers=True)
