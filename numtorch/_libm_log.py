@@ -154,8 +154,7 @@ def _agrees_with_libm():
     x = 1.0 - m.astype(np.float64) * 2.0 ** -53  # randn's u1: (0, 1] in steps of 2**-53
     edges = [math.ldexp(1.0, -j) for j in range(1, 54)]
     x = np.concatenate([x, edges, np.nextafter(edges, 0), np.nextafter(edges, 1), np.exp(-rng.random(512))])
-    want = np.array([math.log(v) for v in x.tolist()])
-    return bool(np.array_equal(_log_checked(x), want))
+    return bool(np.array_equal(_log_checked(x), libm_map(math.log, x)))
 
 
 def log_unit(x):

@@ -43,18 +43,25 @@ def _expected_strides(shape, order):
     return strides
 
 
-_INNER_FIRST = {channels_last: (1, 3, 2, 0), channels_last_3d: (1, 4, 3, 2, 0)}
+_INNER_FIRST = {channels_last: (1, 3, 2, 0), channels_last_3d: (1, 4, 3, 2, 0)}  # dims, innermost first
+
+
+def format_order(fmt, nd):
+    """The dim order, outermost first, of memory format `fmt` for rank `nd` (torch's error when it has none)."""
+    if fmt is contiguous_format:
+        return tuple(range(nd))
+    order = _INNER_FIRST[fmt]
+    if len(order) != nd:
+        raise RuntimeError(f"required rank {len(order)} tensor to use {fmt.name} format")
+    return order[::-1]
 
 
 def is_contiguous_as(t, fmt):
     if fmt is preserve_format:  # NOTE(torch parity): torch answers as for contiguous_format
         return t.is_contiguous()
     shape, strides = t.shape, t.stride()
-    if fmt is channels_last and len(shape) == 4:
-        order = (1, 3, 2, 0)
-    elif fmt is channels_last_3d and len(shape) == 5:
-        order = (1, 4, 3, 2, 0)
-    else:  # torch keeps these flags for rank 4 (rank 5) tensors only
+    order = _INNER_FIRST.get(fmt)
+    if order is None or len(shape) != len(order):  # torch keeps these flags for rank 4 (rank 5) tensors only
         return False
     exp = _expected_strides(shape, order)
     return all(n == 1 or s == e for n, s, e in zip(shape, strides, exp))

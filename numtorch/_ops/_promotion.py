@@ -194,6 +194,9 @@ _C_TYPE = {D.bool_: "bool", D.uint8: "uint8_t", D.int8: "int8_t", D.int16: "int1
            D.complex32: "c10::complex<c10::Half>", D.complex64: "c10::complex<float>",
            D.complex128: "c10::complex<double>"}
 _INF = float("inf")
+INT_RANGE = {d: ((0, (1 << 8 * d.itemsize) - 1) if d is D.uint8 or d in _UNSIGNED_WIDE else
+                 (-(1 << 8 * d.itemsize - 1), (1 << 8 * d.itemsize - 1) - 1))
+             for d in D.ALL if d._category == 1}  # (min, max) of each integer dtype
 FLOAT_MAX = {D.float16: 65504.0, D.bfloat16: 3.3895313892515355e38, D.float32: 3.4028234663852886e38,
               D.float64: 1.7976931348623157e308}
 
@@ -224,12 +227,10 @@ def check_number(v, d):
         v = v.real
     r = d.to_real() if d.is_complex else d
     if r._category == 1:
-        unsigned = r is D.uint8 or r in _UNSIGNED_WIDE
-        bits = 8 * r.itemsize
-        lo, hi = (0, (1 << bits) - 1) if unsigned else (-(1 << (bits - 1)), (1 << (bits - 1)) - 1)
+        lo, hi = INT_RANGE[r]
         try:
             v = operator.index(v)  # a Python or NumPy integer
-            ok = (-hi if unsigned else lo) <= v <= hi  # unsigned types wrap negatives down to -max
+            ok = (-hi if lo == 0 else lo) <= v <= hi  # unsigned types wrap negatives down to -max
         except TypeError:
             ok = lo <= v <= hi  # a float (NaN compares false)
     else:
@@ -243,6 +244,6 @@ def number_as(v, d):
     """`v` checked as by `check_number`, then as torch stores it in `d`: a negative integer wraps into an
     unsigned type (-200 is 56 for uint8)."""
     check_number(v, d)
-    if v < 0 and type(v) is int and (d is D.uint8 or d in _UNSIGNED_WIDE):
-        v += 1 << (8 * d.itemsize)
+    if v < 0 and type(v) is int and d._category == 1 and INT_RANGE[d][0] == 0:
+        v += INT_RANGE[d][1] + 1
     return v

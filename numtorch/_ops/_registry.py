@@ -201,8 +201,8 @@ def _operand_array(a, cd, dev, xp):
     if a is None:
         return None
     if cd._category == 1 and type(a) is int:
-        info = np.iinfo(cd.np)
-        if not info.min <= a <= info.max:  # torch wraps out-of-range integers; NumPy raises
+        lo, hi = P.INT_RANGE[cd]
+        if not lo <= a <= hi:  # torch wraps out-of-range integers; NumPy raises
             return xp.asarray(np.array(a, dtype=np.int64).astype(cd.np))
     return a
 
@@ -234,12 +234,13 @@ def _compute(op, args, kw, rd_in):
         for a in args:
             if a is not None and not isinstance(a, Tensor):
                 P.check_number(a, d)
-    if kw and kw.get("alpha", 1) != 1 and _SCALAR_CATEGORY.get(type(kw["alpha"]), 9) <= rd._category:
-        kw = dict(kw, alpha=P.number_as(kw["alpha"], rd))  # alpha is a Scalar too (its kind: the kernel checks)
-    if op.half_numbers and (rd_in is D.float16 or rd_in is D.bfloat16):
-        args = [_half_number(a, rd_in) if type(a) is float or type(a) is int else a for a in args]
-        if kw and type(kw.get("alpha")) in (int, float) and kw["alpha"] != 1:  # add/sub: alpha, alpha * other too
-            kw = dict(kw, alpha=_half_number(kw["alpha"], rd_in), _half=rd_in.np)
+    half = op.half_numbers and (rd_in is D.float16 or rd_in is D.bfloat16)
+    if half:
+        args = [half_number(a, rd_in.np) if type(a) is float or type(a) is int else a for a in args]
+    alpha = kw.get("alpha", 1) if kw else 1
+    if alpha != 1 and _SCALAR_CATEGORY.get(type(alpha), 9) <= rd._category:  # of another kind: the kernel raises
+        alpha = P.number_as(alpha, rd)  # a Scalar too; add/sub on half types round it, and alpha * other
+        kw = dict(kw, alpha=half_number(alpha, rd_in.np), _half=rd_in.np) if half else dict(kw, alpha=alpha)
     arrays = [_operand_array(a, a._dtype if i in masks and isinstance(a, Tensor) else cd, dev, xp)
               for i, a in enumerate(args)]
     try:
@@ -256,10 +257,11 @@ def _compute(op, args, kw, rd_in):
     return r, rd, dev
 
 
-def _half_number(v, d):
-    """Python number `v` rounded to half type `d` (overflowing to inf), as a float; `v` itself if exact."""
+def half_number(v, np_dtype):
+    """Python number `v` rounded to half type `np_dtype` (overflowing to inf), as a float; `v` itself if
+    exact."""
     with np.errstate(over="ignore"):
-        r = float(np.asarray(v, d.np))
+        r = float(np.asarray(v, np_dtype))
     return v if r == v else r
 
 
@@ -281,8 +283,7 @@ def _check_args(op, args):
     if not isinstance(args[0], Tensor):
         raise TypeError(f"{op.name}(): argument 'input' (position 1) must be Tensor, not {type(args[0]).__name__}")
     for i, a in enumerate(args):
-        if not (a is None or isinstance(a, (Tensor, int, float, complex, bool, np.number, np.bool_))) or (
-                i in op.tensors and not isinstance(a, Tensor)):
+        if not (a is None or isinstance(a, (Tensor, int, float, complex, bool, np.number, np.bool_))):
             raise TypeError(f"{op.name}(): argument '{op.operands[i][0]}' (position {i + 1}) must be Tensor, "
                             f"not {type(a).__name__}")
     if op.check is not None:
@@ -656,8 +657,7 @@ def _fast_path_3(op):
     return run3
 
 
-_INT_RANGE = {d: (int(np.iinfo(d.np).min), int(np.iinfo(d.np).max)) for d in D.ALL
-              if d._category == 1}
+_INT_RANGE = P.INT_RANGE
 _NUMBER_ARRAYS: dict = {}  # NumPy dtype -> {Python number: read-only 0-d array of it}
 
 

@@ -6,7 +6,7 @@ import numpy as np
 from .. import _dtype as D
 from .._backends import meta_empty, move
 from .._device import CPU, META, canonical
-from .._memory_format import channels_last, channels_last_3d, contiguous_format, preserve_format, suggest_memory_format
+from .._memory_format import contiguous_format, format_order, preserve_format, suggest_memory_format
 from .._tensor import Tensor, wrap
 from . import _promotion as P
 from ._registry import check_inplace_leaf, export, node, record, recording, write_into
@@ -58,7 +58,7 @@ def to(self, *args, **kwargs):
     dev = device or self._device
     dt = dtype or self._dtype
     if fmt is not None:
-        _format_order(fmt, self._data.ndim)  # a rank the format has, or torch's error
+        format_order(fmt, self._data.ndim)  # a rank the format has, or torch's error
     if dev is self._device and dt is self._dtype and not copy and (
             fmt is None or suggest_memory_format(self._data.shape, self._strides()) is fmt):
         return self  # NOTE(torch parity): torch compares the layout its strides suggest, not contiguity
@@ -151,23 +151,11 @@ def contiguous(input, memory_format=None):
     return t
 
 
-def _format_order(fmt, nd):
-    """The dim order, outermost first, of memory format `fmt` for rank `nd` (torch's error when it has none)."""
-    if fmt is contiguous_format:
-        return tuple(range(nd))
-    if fmt is channels_last and nd == 4:
-        return 0, 2, 3, 1
-    if fmt is channels_last_3d and nd == 5:
-        return 0, 2, 3, 4, 1
-    raise RuntimeError(f"required rank {4 if fmt is channels_last else 5} tensor to use "
-                       f"{'channels_last' if fmt is channels_last else 'channels_last_3d'} format")
-
-
 def _in_format(arr, fmt, meta=False, copy=False):
     """Backend array `arr` laid out in memory format `fmt` (a copy, or itself when it already is and not
     `copy`); `meta`: a placeholder with that layout."""
     nd = arr.ndim
-    order = _format_order(fmt, nd)
+    order = format_order(fmt, nd)
     inv = [order.index(i) for i in range(nd)]
     if meta:
         dense = meta_empty([arr.shape[i] for i in order], arr.dtype)
@@ -178,7 +166,7 @@ def _in_format(arr, fmt, meta=False, copy=False):
 
 
 def _to_memory_format(input, fmt):
-    _format_order(fmt, input._data.ndim)  # a rank the format has, or torch's error
+    format_order(fmt, input._data.ndim)  # a rank the format has, or torch's error
     if input.is_contiguous(memory_format=fmt):
         return input
     t = wrap(_in_format(input._data, fmt, input._device is META), input._dtype, input._device)

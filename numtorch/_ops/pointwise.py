@@ -18,6 +18,7 @@ from ._registry import (
     INT_TO_FLOAT,
     NO_OPMATH,
     export,
+    half_number,
     number_array,
     pointwise,
 )
@@ -47,7 +48,7 @@ def _scaled(xp, x, alpha, half):
     to it): torch's half kernels round the product to that type before adding."""
     if isinstance(x, (int, float, complex)):
         x = x * alpha
-        return x if half is None else float(np.asarray(x, half))
+        return x if half is None else half_number(x, half)
     x = xp.multiply(x, alpha)
     return x if half is None else x.astype(half).astype(x.dtype)
 
@@ -153,10 +154,9 @@ true_divide.derivative(node="DivBackward0", self=lambda grad, other: grad / _con
 def _div_rounding(xp, self, other, *, rounding_mode):
     _int_zero_check(xp, other)
     if rounding_mode == "trunc":
-        if self.dtype.itemsize == 2 and self.dtype.kind in "fV" and getattr(other, "ndim", 0) == 0:
-            # a half type divided by a scalar: torch divides in float32 (by a tensor, in the half type)
-            f32 = np.dtype(np.float32)
-            return xp.trunc(xp.true_divide(self.astype(f32), xp.asarray(other, f32))).astype(self.dtype)
+        if _half_by_scalar(self, other):
+            a, b = self.astype(_F32), xp.asarray(other, _F32)
+            return xp.trunc(xp.true_divide(a, b)).astype(self.dtype)
         if self.dtype.kind in "iu":
             q = xp.floor_divide(self, other)
             r = xp.remainder(self, other)
@@ -200,6 +200,16 @@ def floor_divide(xp, self, other):
     return _floor_divide(xp, self, other)
 
 
+_F32 = np.dtype(np.float32)
+
+
+def _half_by_scalar(a, b):
+    """Whether float16/bfloat16 array `a` is divided by a scalar (a number or a 0-dim tensor): torch's rounding
+    divisions then compute in float32 with the scalar's value and round once (by a tensor, step by step in
+    the half type)."""
+    return a.dtype.itemsize == 2 and a.dtype.kind in "fV" and getattr(b, "ndim", 0) == 0
+
+
 def _floor_divide(xp, a, b):
     """floor(a / b) as torch's div_floor: NumPy's floor_divide for integers and float32/float64 (the same
     algorithm). float16/bfloat16 reach here unpromoted: by a scalar, torch divides in float32 and rounds
@@ -207,9 +217,8 @@ def _floor_divide(xp, a, b):
     half floor_divide rounds once)."""
     if a.dtype.itemsize != 2 or a.dtype.kind not in "fV":
         return xp.floor_divide(a, b)
-    if getattr(b, "ndim", 0) == 0:  # a number or a 0-dim tensor: torch computes in float32 with its value
-        f32 = np.dtype(np.float32)
-        return xp.floor_divide(a.astype(f32), xp.asarray(b, f32)).astype(a.dtype)
+    if _half_by_scalar(a, b):
+        return xp.floor_divide(a.astype(_F32), xp.asarray(b, _F32)).astype(a.dtype)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         mod = xp.fmod(a, b)
         div = (a - mod) / b

@@ -11,6 +11,7 @@ import numpy as np
 
 from .._backends import meta_empty, meta_probe, xp_for
 from .._device import CPU, META
+from .._memory_format import channels_last, channels_last_3d, is_contiguous_as
 from .._tensor import Tensor, wrap
 from . import _promotion as P
 from ._meta import broadcast_shapes, parse_size, wrap_dim
@@ -76,9 +77,9 @@ def _joined(arr, tensors):
 
 
 def _channels_last(t):
-    from .._memory_format import channels_last, channels_last_3d, is_contiguous_as
-    fmt = {4: channels_last, 5: channels_last_3d}.get(t._data.ndim)
-    return fmt is not None and not t._data.flags.c_contiguous and is_contiguous_as(t, fmt)
+    nd = t._data.ndim
+    return (nd == 4 or nd == 5) and not t._data.flags.c_contiguous and is_contiguous_as(
+        t, channels_last if nd == 4 else channels_last_3d)
 
 
 def _plain_arrays(tensors, index=None):
