@@ -30,6 +30,7 @@ import ctypes.util
 import math
 import os
 import struct
+import sys
 from fractions import Fraction
 
 import numpy as np
@@ -45,7 +46,9 @@ _HALF = _N // 2               # random64() values per twister block
 _STATE_SIZE = 5056            # sizeof(at::CPUGeneratorImplState)
 _DEFAULT_SEED = 67280421310721  # c10::default_rng_seed_val
 _RANDPERM_SWITCH = 0xFFFFFFFF // 20  # randperm_cpu: n below this uses 32-bit draws and a forward shuffle
-_PERM_TAIL = 2048             # randperm: the last steps of the forward shuffle run as a plain loop
+_PERM_TAIL = 1024             # randperm: the last steps of the forward shuffle run as a plain loop
+_PERM_BLOCK = 1 << 15         # randperm: steps per vectorised block (its temporaries stay in L2)
+_LO = 0 if sys.byteorder == "little" else 1  # the int32 half of an int64 that holds its low bits
 _CHUNK = _N * 84              # draws per piece in bulk samplers (about 52k: keeps temporaries in L2)
 
 F16, F32, F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
@@ -1486,59 +1489,121 @@ def _group_sort(targets, n):
 
 
 def _perm_forward(gen, n):
-    """for i in 0..n-2: j = i + draw % (n - i); swap(a[i], a[j]) -- simulated block by block.
+    """for i in 0..n-2: t_i = i + draw % (n - i); swap(a[i], a[t_i]) -- vectorised block by block.
 
-    The draws fix every step's target t_i >= i up front, so a block of consecutive steps can swap at once
-    wherever its steps touch disjoint positions: step s of a block [b, e) commutes with the others unless
-    its target is a position of the block (s itself excepted) or shares a target with another step of the
-    block.  Those few conflicting steps are replayed in order in Python after the vectorised swap (the
-    others touch none of their positions).  Conflicts grow as B**2 / (n - b), so blocks are about
-    4 sqrt(n - b) steps long; the last steps, where the range is small, run as a plain loop.
+    Within a block of steps [s, e) all targets t_j >= j are known up front, position j is final after step
+    j, and the value step j moves away is v(j), the value at j just before step j:
+      - v(j) is a_s[j] (a at the start of the block) unless an earlier step of the block targeted j; then
+        it is v(L(j)), L(j) the last such step;
+      - step p leaves a[p] = v(prev(p)), prev(p) the block's previous step with target t_p, or a_s[t_p]
+        when there is none;
+      - a target x >= e ends the block holding v(the last step with target x).
+    Only the steps whose position or target another step of the block touched need prev or L (a few per
+    cent); the rest is a gather and two scatters.  Each int64 of `a` holds a position's value in its low
+    half and, in its high half, the last step that targeted it (-1: none yet), so that one gather reads
+    both; the high halves are cleared at the end.
     """
     if n <= _PERM_TAIL:
         return np.array(_shuffle_tail(list(range(n)), gen._draw32(max(n - 1, 0)).tolist()), np.int64)
-    m = n - 1
-    steps = np.arange(m, dtype=np.uint32)
-    w = gen._draw32(m)
-    t = np.remainder(w, np.subtract(np.uint32(n), steps))
-    t += steps
-    t = t.view(np.int32)  # n < 2**31
-    a = np.arange(n + 1, dtype=np.int32)  # a[n]: where the vectorised swap sends the conflicting steps
-    mark = np.empty(n, np.int32)
-    ar = np.arange(4 * math.isqrt(n) + 8, dtype=np.int32)
-    i = 0
-    while n - i > _PERM_TAIL:
-        e = i + 4 * math.isqrt(n - i)
-        tb = t[i:e]
-        idx = ar[:e - i]
-        mark[tb] = idx                    # whichever step of a shared target lands here, the others see it
-        bad = mark[tb] != idx
-        bad |= tb < e
-        cs = np.flatnonzero(bad)
-        if cs.size:
-            ct = tb[cs]
-            bad[mark[ct[ct >= e]]] = True  # the step that won a shared target
-            bad[ct[ct < e] - i] = True     # the steps whose positions are targets inside the block
-            cs = np.flatnonzero(bad)
-            ct = tb[cs]
-            dst = np.where(bad, n, tb)
-        else:
-            dst = tb
-        v = a[i:e].copy()
-        a[i:e] = a[dst]
-        a[dst] = v
-        if cs.size:
-            src = (cs + i).tolist()
-            tl = ct.tolist()
-            vals = dict(zip(src, v[cs].tolist()))  # the vectorised swap left these positions alone
-            outer = [x for x in tl if x >= e]
-            vals.update(zip(outer, a[outer].tolist()))
-            for x, y in zip(src, tl):
-                vals[x], vals[y] = vals[y], vals[x]
-            a[list(vals)] = list(vals.values())
-        i = e
-    a[i:n] = _shuffle_tail(a[i:n].tolist(), w[i:].tolist())
-    return a[:n]
+    a = np.arange(-(1 << 32), n - (1 << 32), dtype=np.int64)  # values 0..n-1, marks -1
+    halves = a.view(np.int32).reshape(n, 2)
+    lo, hi = halves[:, _LO], halves[:, 1 - _LO]
+    bmax = min(_PERM_BLOCK, n // 2)
+    work = gen._work
+    ar = np.arange(bmax, dtype=np.int32)
+    link = work.get("perm_link", np.intp, bmax)
+    link.fill(-1)
+    s = 0
+    while n - s > _PERM_TAIL:
+        e = s + min(bmax, (n - s) // 2)
+        steps = ar[:e - s] + np.int32(s)
+        t = _perm_targets(gen._draw32(e - s), steps, n, work)
+        _perm_block(a, lo, hi, s, e, steps, t, link)
+        s = e
+    lo[s:] = _shuffle_tail(lo[s:].tolist(), gen._draw32(n - 1 - s).tolist())
+    hi[...] = 0
+    return a
+
+
+def _perm_targets(w, steps, n, work):
+    """steps + w % (n - steps) as intp, for uint32 draws w and int32 steps."""
+    d = work.get("perm_d", np.uint32, w.size)
+    np.subtract(n, steps, out=d, casting="unsafe")
+    np.remainder(w, d, out=d)
+    t = work.get("perm_t", np.intp, w.size)
+    np.add(d, steps, out=t)
+    return t
+
+
+def _perm_block(a, lo, hi, s, e, steps, t, link):
+    """Steps [s, e) (int32 steps, intp targets t) of the forward shuffle on the packed array a (see
+    _perm_forward); link: intp scratch of at least e - s entries, all -1 (left so)."""
+    hi[t] = steps                                     # repeated targets: the last step's mark stays
+    packed = a.take(t)
+    pair = packed.view(np.int32)
+    out, last = pair[_LO::2], pair[1 - _LO::2]        # a_s[t_p] (what step p leaves at p, mostly), and
+    shared = np.flatnonzero(last != steps)            # the last step on t_p: is it a later one?
+    if shared.size and (last[shared] < steps[shared]).any():  # pragma: no cover - NumPy wrote out of order
+        raise RuntimeError("randperm: NumPy did not keep the last of repeated index assignments")
+    refilled = np.flatnonzero(a[s:e] >= s << 32)      # positions some step of the block targeted, and
+    lx = hi[s:e][refilled] - s                        # the last step that did (local; read before
+    v = lo[s:e].copy()                                # _perm_prev marks again).  v(j) = a_s[j], mostly
+    if shared.size:
+        p, q = _perm_prev(hi, t, steps, last, shared, s)
+    if refilled.size:
+        own = np.flatnonzero(lx == refilled)          # ... was the position's own step: L(x) = prev(x)
+        if own.size:
+            pl = np.full(e - s, -1, np.intp)
+            if shared.size:
+                pl[p] = q
+            lx[own] = pl[refilled[own]]
+        has = lx >= 0
+        js = refilled.compress(has)
+        link[js] = lx.compress(has)
+        root = link.take(js)
+        while True:                                   # follow L back to a position nobody refilled
+            nxt = link.take(root)
+            deeper = nxt >= 0
+            if not deeper.any():
+                break
+            np.copyto(root, nxt, where=deeper)
+        v[js] = v.take(root)
+        link[js] = -1
+    if shared.size:
+        out[p] = v.take(q)
+    lo[t] = v
+    if shared.size:
+        lw = last[shared] - s                         # a shared target keeps its last step's value
+        lo[t[lw]] = v[lw]
+    lo[s:e] = out
+
+
+def _perm_prev(hi, t, steps, last, shared, s):
+    """prev(p) for the block's steps whose target another step of the block shares: (p, prev(p)) as
+    block-local indices, only where prev exists.  The last step on each such target is peeled off round by
+    round: the steps left are marked again, and the mark on a peeled step's target is then its prev.
+    (Sorting the few thousand steps by target costs more on machines where NumPy's sort is scalar.)"""
+    w = last[shared]            # this round's peeled steps (global)
+    rest = shared               # the steps not yet peeled (local)
+    ps, qs = [], []
+    while True:
+        if rest.size:
+            tr = t[rest]
+            sr = steps[rest]
+            hi[tr] = sr
+            got = hi[tr]
+            if (got < sr).any():  # pragma: no cover - see _perm_block
+                raise RuntimeError("randperm: NumPy did not keep the last of repeated index assignments")
+            won = got == sr
+        q = hi[t[w - s]]        # the next round's winner on w's target, or w itself if none
+        has = q != w
+        ps.append(w.compress(has) - s)
+        qs.append(q.compress(has) - s)
+        if not rest.size:
+            break
+        w = steps[rest.compress(won)]
+        rest = rest.compress(~won)
+    return np.concatenate(ps), np.concatenate(qs)
 
 
 def _shuffle_tail(vals, draws):

@@ -359,7 +359,8 @@ def test_random_full_64_bits(g, npdt, tdt):
 
 # ---- randperm ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("n", [0, 1, 2, 3, 10, 100, 623, 624, 625, 1000, 2048, 2049, 4096, 100_000])
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 10, 100, 623, 624, 625, 1000, 1024, 1025, 2049, 4096, 65_537,
+                               100_000, 300_001])
 def test_randperm(g, n):
     for seed in (0, 5, 2 ** 40):
         seeded(g, seed)
@@ -377,8 +378,9 @@ def test_randperm_dtypes(g):
 
 def test_randperm_matches_sequential_reference(g):
     """The vectorised shuffles equal a plain sequential Fisher-Yates on the same draws (the forward one runs
-    block by block above 2048)."""
-    for n in (2, 5, 37, 1000, 2049, 3000, 50_000):
+    block by block above 1024: many seeds near there, where blocks are short and steps often share targets
+    or refill positions, and several full blocks at 70,000)."""
+    for n in [2, 5, 37, 1000, 2049, 3000, 70_000] + list(range(1025, 1125, 3)):
         seeded(g, n)
         st = g.get_state()
         perm = g.randperm(n)
