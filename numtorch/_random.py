@@ -291,6 +291,24 @@ _FOPI = _f32(1.27323954473516)
 _THETA_SCALE = _f32(_f32(2.0 * math.pi) * _f32(2.0 ** -24))  # 2pi (float) * 2**-24, exact scaling
 
 
+def _k(v, dtype):
+    """A constant operand as a 0-d array of the operation's dtype: a ufunc converts a Python or NumPy
+    scalar on every call, which costs as much as the operation itself on the short arrays of a small randn
+    (and a little on long ones)."""
+    return np.array(v, dtype)
+
+
+_KI = {v: _k(v, np.int32) for v in (1, 2, 23, 24, 30, 127, 0xFFFFFF, 1 << 24, _SQRTHF_CARRY)}
+_K_LOG_P = [_k(v, F64) for v in _LOG_P]
+_K_LOG_Q1, _K_LOG_Q2 = _k(_LOG_Q1, F32), _k(_LOG_Q2, F32)
+_K_COS_P = [_k(v, F64) for v in _COS_P]
+_K_SIN_P = [_k(v, F64) for v in _SIN_P]
+_K_DP1, _K_DP2, _K_DP3 = _k(_DP1, F32), _k(_DP2, F32), _k(_DP3, F64)
+_K_FOPI, _K_THETA_SCALE = _k(_FOPI, F32), _k(_THETA_SCALE, F32)
+_K1, _KHALF, _KM2 = _k(1.0, F32), _k(0.5, F32), _k(-2.0, F32)
+_KHALF64 = _k(0.5, F64)
+
+
 class _Scratch:
     """Preallocated lane buffers for the float32 Box-Muller kernel (fresh arrays this size would be
     page-faulted on every chunk)."""
@@ -315,48 +333,51 @@ class _Scratch:
 
 
 def _radius_f32(k, ws, out):
-    """out = sqrt(-2 * log256_ps(1 - k * 2**-24)) for int32 k in [0, 2**24) (1-d, contiguous)."""
+    """out = sqrt(-2 * log256_ps(1 - k * 2**-24)) for int32 k in [0, 2**24) (1-d, contiguous).
+    (Copies are `a[...] = b`, which NumPy dispatches faster than np.copyto; float64 -> float32 rounds to
+    nearest either way.)"""
     x, z, y32, ef = ws.f[0], ws.f[1], ws.f[2], ws.f[3]
     x64, y64, t64 = ws.d[0], ws.d[1], ws.d[2]
     e = ws.i[0]
+    ki = _KI
     # u = 1 - k 2^-24 = K 2^-24 with K = 2^24 - k.  Cephes splits u = M 2^e with M in [sqrt(.5), sqrt(2)):
     # adding (2^23 - mantissa(sqrt(.5))) to the float bits carries into the exponent exactly when M < 1.
-    np.subtract(16777216, k, out=e)
-    np.copyto(x, e)                      # exact
+    np.subtract(ki[1 << 24], k, out=e)
+    x[...] = e                           # exact
     bits = x.view(np.int32)
-    np.add(bits, _SQRTHF_CARRY, out=e)
-    e >>= 23
-    e -= 127
-    e <<= 23
+    np.add(bits, ki[_SQRTHF_CARRY], out=e)
+    e >>= ki[23]
+    e -= ki[127]
+    e <<= ki[23]
     bits -= e                            # x = M
-    x -= _f32(1.0)                       # x = M - 1 (exact)
-    e >>= 23
-    e -= 24
-    np.copyto(ef, e)
+    x -= _K1                             # x = M - 1 (exact)
+    e >>= ki[23]
+    e -= ki[24]
+    ef[...] = e
     np.multiply(x, x, out=z)
-    np.copyto(x64, x)
-    np.multiply(x64, _LOG_P[0], out=y64)
-    y64 += _LOG_P[1]
-    np.copyto(y32, y64, casting="unsafe")  # fma(p0, x, p1): exact product, one rounding
-    for p in _LOG_P[2:]:
-        np.copyto(y64, y32)
+    x64[...] = x
+    np.multiply(x64, _K_LOG_P[0], out=y64)
+    y64 += _K_LOG_P[1]
+    y32[...] = y64                       # fma(p0, x, p1): exact product, one rounding
+    for p in _K_LOG_P[2:]:
+        y64[...] = y32
         y64 *= x64
         y64 += p
-        np.copyto(y32, y64, casting="unsafe")  # fma(y, x, p)
+        y32[...] = y64                   # fma(y, x, p)
     y32 *= x                             # y * x, rounded
-    np.copyto(y64, y32)
-    np.copyto(t64, z)
+    y64[...] = y32
+    t64[...] = z
     y64 *= t64                           # exact y*z
-    np.multiply(ef, _LOG_Q1, out=out)    # e * q1, rounded
-    np.copyto(t64, out)
+    np.multiply(ef, _K_LOG_Q1, out=out)  # e * q1, rounded
+    t64[...] = out
     y64 += t64
-    np.copyto(y32, y64, casting="unsafe")  # fma(y, z, e*q1)
-    z *= _f32(0.5)                       # exact
+    y32[...] = y64                       # fma(y, z, e*q1)
+    z *= _KHALF                          # exact
     y32 -= z
     x += y32
-    ef *= _LOG_Q2                        # exact
+    ef *= _K_LOG_Q2                      # exact
     x += ef
-    np.multiply(x, _f32(-2.0), out=out)
+    np.multiply(x, _KM2, out=out)
     np.sqrt(out, out=out)
     return out
 
@@ -366,72 +387,73 @@ def _sincos_f32(k, ws, sn, cs):
     th, y, x, z, t = ws.f[0], ws.f[1], ws.f[2], ws.f[3], ws.f[4]
     x64, z64, t64, h64 = ws.d[0], ws.d[1], ws.d[2], ws.d[3]
     j, m = ws.i[0], ws.i[1]
-    np.copyto(th, k)
-    th *= _THETA_SCALE                   # round(2pi_f * u): the 2**-24 scaling is exact
-    np.multiply(th, _FOPI, out=t)
-    np.copyto(j, t, casting="unsafe")    # truncation, like cvttps
-    j += 1
-    j >>= 1                              # j // 2 for Cephes' even j (0, 2, 4, 6, 8)
-    np.copyto(y, j)
+    ki = _KI
+    th[...] = k
+    th *= _K_THETA_SCALE                 # round(2pi_f * u): the 2**-24 scaling is exact
+    np.multiply(th, _K_FOPI, out=t)
+    j[...] = t                           # truncation, like cvttps
+    j += ki[1]
+    j >>= ki[1]                          # j // 2 for Cephes' even j (0, 2, 4, 6, 8)
+    y[...] = j
     y += y                               # Cephes' j as a float
     # x = ((theta + j*DP1) + j*DP2) + j*DP3, each an fma; the first two products are exact in float32
-    np.multiply(y, _DP1, out=x)
+    np.multiply(y, _K_DP1, out=x)
     x += th
-    np.multiply(y, _DP2, out=t)
+    np.multiply(y, _K_DP2, out=t)
     x += t
-    np.copyto(x64, x)
-    np.copyto(t64, y)
-    t64 *= _DP3
+    x64[...] = x
+    t64[...] = y
+    t64 *= _K_DP3
     x64 += t64
-    np.copyto(x, x64, casting="unsafe")
-    np.copyto(x64, x)
+    x[...] = x64
+    x64[...] = x
     np.multiply(x, x, out=z)
-    np.copyto(z64, z)
-    np.multiply(z64, 0.5, out=h64)       # z/2, exact
+    z64[...] = z
+    np.multiply(z64, _KHALF64, out=h64)  # z/2, exact
     # cos polynomial: fma(fma(fma(c0, z, c1), z, c2) * z, z, -z/2) + 1
-    np.multiply(z64, _COS_P[0], out=t64)
-    t64 += _COS_P[1]
-    np.copyto(cs, t64, casting="unsafe")
-    np.copyto(t64, cs)
+    np.multiply(z64, _K_COS_P[0], out=t64)
+    t64 += _K_COS_P[1]
+    cs[...] = t64
+    t64[...] = cs
     t64 *= z64
-    t64 += _COS_P[2]
-    np.copyto(cs, t64, casting="unsafe")
+    t64 += _K_COS_P[2]
+    cs[...] = t64
     cs *= z
-    np.copyto(t64, cs)
+    t64[...] = cs
     t64 *= z64
     t64 -= h64
-    np.copyto(cs, t64, casting="unsafe")
-    cs += _f32(1.0)
+    cs[...] = t64
+    cs += _K1
     # sin polynomial: fma(fma(fma(s0, z, s1), z, s2) * z, x, x)
-    np.multiply(z64, _SIN_P[0], out=t64)
-    t64 += _SIN_P[1]
-    np.copyto(sn, t64, casting="unsafe")
-    np.copyto(t64, sn)
+    np.multiply(z64, _K_SIN_P[0], out=t64)
+    t64 += _K_SIN_P[1]
+    sn[...] = t64
+    t64[...] = sn
     t64 *= z64
-    t64 += _SIN_P[2]
-    np.copyto(sn, t64, casting="unsafe")
+    t64 += _K_SIN_P[2]
+    sn[...] = t64
     sn *= z
-    np.copyto(t64, sn)
+    t64[...] = sn
     t64 *= x64
     t64 += x64
-    np.copyto(sn, t64, casting="unsafe")
+    sn[...] = t64
     # swap the polynomials where j//2 is odd (bit select), then flip signs: sin where j//2 in (2, 3),
     # cos where j//2 in (1, 2).  (torch selects with masked adds, which would turn a -0 into +0, but neither
     # polynomial can return -0: x is never -0, and the cos polynomial ends with "+ 1".)
     sb, cb = sn.view(np.int32), cs.view(np.int32)
-    np.bitwise_and(j, 1, out=m)
+    np.bitwise_and(j, ki[1], out=m)
     np.negative(m, out=m)
     d = z.view(np.int32)
     np.bitwise_xor(sb, cb, out=d)
     d &= m
     sb ^= d
     cb ^= d
-    np.bitwise_and(j, 2, out=m)
-    m <<= 30
+    np.bitwise_and(j, ki[2], out=m)
+    m <<= ki[30]
     sb ^= m
-    j += 1
-    j &= 2
-    j <<= 30
+    j += ki[1]
+    j &= ki[2]
+    j <<= ki[30]
     cb ^= j
 
 
@@ -449,10 +471,10 @@ def _normal16_f32(w, mean, std, out, ws):
     # loop over rows eight lanes at a time (that cost a fifth of the kernel)
     halves, kv, o = w.view(_HALF_ROW), k.view(_HALF_ROW), out.view(_HALF_ROW)
     kv[...] = halves[:, 0]
-    k &= 0xFFFFFF
+    k &= _KI[0xFFFFFF]
     _radius_f32(k, ws, r)
     kv[...] = halves[:, 1]
-    k &= 0xFFFFFF
+    k &= _KI[0xFFFFFF]
     _sincos_f32(k, ws, sn, cs)
     cs *= r
     o[:, 0] = cs.view(_HALF_ROW)
@@ -1580,29 +1602,23 @@ def _perm_block(a, lo, hi, s, e, steps, t, link):
 
 def _perm_prev(hi, t, steps, last, shared, s):
     """prev(p) for the block's steps whose target another step of the block shares: (p, prev(p)) as
-    block-local indices, only where prev exists.  The last step on each such target is peeled off round by
-    round: the steps left are marked again, and the mark on a peeled step's target is then its prev.
-    (Sorting the few thousand steps by target costs more on machines where NumPy's sort is scalar.)"""
-    w = last[shared]            # this round's peeled steps (global)
-    rest = shared               # the steps not yet peeled (local)
+    block-local indices, only where prev exists.  Round by round the steps not yet peeled are marked
+    again: the last of them on each target is the prev of the step peeled before it there, and is peeled
+    in turn.  (Sorting the few thousand steps by target costs more where NumPy's sort is scalar.)"""
+    rest, tr = shared, t[shared]
+    before = last[shared]       # the mark on each one's target: the step peeled last there
     ps, qs = [], []
-    while True:
-        if rest.size:
-            tr = t[rest]
-            sr = steps[rest]
-            hi[tr] = sr
-            got = hi[tr]
-            if (got < sr).any():  # pragma: no cover - see _perm_block
-                raise RuntimeError("randperm: NumPy did not keep the last of repeated index assignments")
-            won = got == sr
-        q = hi[t[w - s]]        # the next round's winner on w's target, or w itself if none
-        has = q != w
-        ps.append(w.compress(has) - s)
-        qs.append(q.compress(has) - s)
-        if not rest.size:
-            break
-        w = steps[rest.compress(won)]
-        rest = rest.compress(~won)
+    while rest.size:
+        sr = steps[rest]
+        hi[tr] = sr
+        got = hi[tr]
+        if (got < sr).any():  # pragma: no cover - see _perm_block
+            raise RuntimeError("randperm: NumPy did not keep the last of repeated index assignments")
+        won = np.flatnonzero(got == sr)
+        ps.append(before[won] - s)
+        qs.append(sr[won] - s)
+        keep = got != sr
+        rest, tr, before = rest.compress(keep), tr.compress(keep), got.compress(keep)
     return np.concatenate(ps), np.concatenate(qs)
 
 
