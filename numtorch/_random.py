@@ -1131,8 +1131,10 @@ class Generator:
     def multinomial(self, probs, num_samples, replacement=False):
         """torch.multinomial on a 2-d (rows, categories) array; returns int64 (rows, num_samples)."""
         probs = np.asarray(probs)
-        rows = probs.reshape(-1, probs.shape[-1])
+        rows = probs.reshape(math.prod(probs.shape[:-1]), probs.shape[-1])
         ns = int(num_samples)
+        if not rows.shape[0]:
+            return np.empty((0, ns), np.int64)
         if not replacement or ns == 1:
             # q = empty_like(p).exponential_(1); argmax / topk of p / q (in p's dtype)
             q = self.exponential(rows.size, rows.dtype, 1.0).reshape(rows.shape)
@@ -1142,34 +1144,69 @@ class Generator:
                 return np.argmax(r, axis=-1).reshape(-1, 1).astype(np.int64)
             order = np.argsort(-r.astype(F64), axis=-1, kind="stable")
             return order[:, :ns].astype(np.int64)
+        # multinomial_with_replacement: per row the cumulative distribution in the accumulation type,
+        # normalised, its last entry set to 1; each sample is the first entry >= a double uniform (the
+        # rows draw their uniforms one row after another)
         acc = F64 if rows.dtype == F64 else F32
-        out = np.empty((rows.shape[0], ns), np.int64)
-        for i in range(rows.shape[0]):
-            cum = np.cumsum(rows[i].astype(acc), dtype=acc)
-            total = cum[-1]
-            cum = (cum / total).astype(acc)
-            cum[-1] = 1
-            u = self._u53(ns)
-            out[i] = np.searchsorted(cum.astype(F64), u, side="left")
-        return out
+        cum = np.cumsum(rows.astype(acc), axis=1, dtype=acc)
+        cum = (cum / cum[:, -1:]).astype(acc)
+        cum[:, -1] = 1
+        u = self._u53(rows.shape[0] * ns).reshape(rows.shape[0], ns)
+        return _searchsorted_rows(cum.astype(F64), u)
 
     def poisson(self, rates, dtype=None):
         """torch.poisson: sample_poisson per element (serial), returned in rates' dtype."""
         rates = np.asarray(rates)
         dt = np.dtype(dtype or rates.dtype)
         flat = rates.reshape(-1).astype(F64).tolist()
-        u53 = self._u53_scalar
-        res = [_sample_poisson(lam, u53) for lam in flat]
+        uniform = self._u53_stream().__next__
+        res = [_sample_poisson(lam, uniform) for lam in flat]
         return _cast(np.array(res, F64).reshape(rates.shape), dt)
 
     def _u53_scalar(self):
         w = self._draw32(2)
         return ((int(w[0]) & 0x1FFFFF) * 4294967296 + int(w[1])) * 1.1102230246251565e-16
 
+    def _u53_stream(self):
+        """Double uniforms one at a time, for serial samplers that draw an unknown number: read from the
+        current twister block's uniforms as Python floats (made once per block), the read position moving
+        with each one taken, so that a sampler stopping anywhere leaves the generator exactly there."""
+        while True:
+            pos, end = self._pos, self._end
+            if end - pos < 2:  # the pair straddles a block boundary, or the next block is not drawn yet
+                yield self._u53_scalar()
+                continue
+            c = self._c64list
+            if c is None:
+                c = self._c64list = _u53_at(self._blk).tolist()
+            for q in range(pos, end - 1, 2):
+                self._pos = q + 2
+                yield c[q]
+
 
 # ---------------------------------------------------------------------------------------------------
 # helpers for the samplers
 # ---------------------------------------------------------------------------------------------------
+
+def _searchsorted_rows(cum, u):
+    """np.searchsorted(cum[r], u[r], side="left") for every row r of cum (rows non-decreasing; u (rows, k)):
+    one binary search run on all rows at once, as int64."""
+    rows, c = cum.shape
+    if u.size * c <= 1 << 16:  # small: count the entries below each uniform
+        return (cum[:, None, :] < u[:, :, None]).sum(axis=2, dtype=np.int64)
+    lo = np.zeros(u.shape, np.int64)
+    hi = np.full(u.shape, c, np.int64)
+    flat = cum.reshape(-1)
+    base = np.arange(0, rows * c, c, dtype=np.int64)[:, None]
+    for _ in range(c.bit_length()):
+        live = lo < hi
+        mid = (lo + hi) >> 1
+        below = flat[base + np.minimum(mid, c - 1)] < u
+        below &= live
+        np.copyto(lo, mid + 1, where=below)
+        np.copyto(hi, mid, where=live & ~below)
+    return lo
+
 
 class _Work:
     """Reusable per-generator scratch arrays for the bulk paths (chunk-sized arrays allocated afresh would
@@ -1432,6 +1469,12 @@ def _libm_lgamma():
 _lgamma = None
 
 
+def _to_int64(x):
+    """(int64_t) floor(x) as x86 converts: NaN and values out of range give INT64_MIN (torch.poisson of an
+    infinite rate returns that)."""
+    return math.floor(x) if -9.223372036854776e18 <= x < 9.223372036854776e18 else -(1 << 63)
+
+
 def _sample_poisson(lam, uniform):
     """sample_poisson from ATen/native/Distributions.cpp (plain double arithmetic, libm functions)."""
     global _lgamma
@@ -1446,7 +1489,7 @@ def _sample_poisson(lam, uniform):
             u = uniform() - 0.5
             v = uniform()
             us = 0.5 - abs(u)
-            k = math.floor((2 * a / us + b) * u + lam + 0.43)
+            k = _to_int64((2 * a / us + b) * u + lam + 0.43)
             if us >= 0.07 and v <= vr:
                 return k
             if k < 0 or (us < 0.013 and v > us):

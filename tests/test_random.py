@@ -128,6 +128,16 @@ def test_requires_grad_and_meta():
     lambda m: m.empty(3).uniform_(2, 1),
     lambda m: m.normal(0.0, -1.0, size=(2,)),
     lambda m: m.randperm(-1),
+    lambda m: m.multinomial(m.tensor([1, 2]), 1),
+    lambda m: m.multinomial(m.tensor([1.0, 2.0]), 0),
+    lambda m: m.multinomial(m.tensor([float("nan"), 1.0]), 1),
+    lambda m: m.multinomial(m.tensor([float("inf"), 1.0]), 2, True),
+    lambda m: m.multinomial(m.tensor([float("nan"), 1.0]), 2, True),
+    lambda m: m.multinomial(m.tensor([[1.0, 1.0], [0.0, 0.0]]), 1),
+    lambda m: m.multinomial(m.tensor([[0.0, 0.0], [1.0, -1.0]]), 2, True),
+    lambda m: m.multinomial(m.ones(0), 1, True),
+    lambda m: m.poisson(m.tensor([1, 2])),
+    lambda m: m.poisson(m.tensor([-1.0])),
 ])
 def test_errors_match(call):
     with pytest.raises(Exception) as th:

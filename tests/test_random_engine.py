@@ -507,8 +507,12 @@ def test_multinomial(g, pdt):
     p1 = torch.rand(7, dtype=pdt)
     p1[2] = 0
     p2 = torch.rand(4, 30, dtype=pdt)
+    p3 = torch.rand(50, 300, dtype=pdt)
+    p3[:, ::7] = 0
     seeded(g, 61)
-    cases = [(p1, 1, False), (p1, 5, False), (p1, 20, True), (p2, 1, True), (p2, 3, False), (p2, 100, True)]
+    # (with replacement, large cases take the all-rows binary search, small ones count entries below)
+    cases = [(p1, 1, False), (p1, 5, False), (p1, 20, True), (p2, 1, True), (p2, 3, False), (p2, 100, True),
+             (p3, 500, True), (p3[:1], 2, True)]
     for p, ns, rep in cases:
         ref = torch.multinomial(p, ns, rep)
         rows = tnp(p).reshape(-1, p.shape[-1])
@@ -521,6 +525,13 @@ def test_multinomial(g, pdt):
 def test_poisson(g, pdt):
     seeded(g, 70)
     rates = torch.tensor([0.0, 0.5, 1.0, 3.0, 9.99, 10.0, 12.5, 100.0, 1e4, 0.01] * 20, dtype=pdt)
+    assert_same(g.poisson(tnp(rates)), tnp(torch.poisson(rates)))
+    check_state(g)
+    # many elements: the uniform stream crosses twister blocks at every alignment; an infinite rate gives
+    # torch's int64 conversion of an infinite k
+    other = torch.Generator().manual_seed(1)  # (leaves the streams being compared alone)
+    rates = torch.cat([torch.rand(3000, dtype=pdt, generator=other) * 25,
+                       torch.tensor([float("inf"), 2.0], dtype=pdt)])
     assert_same(g.poisson(tnp(rates)), tnp(torch.poisson(rates)))
     check_state(g)
 

@@ -257,11 +257,17 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     a = input._host()
     if a.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if not input._dtype.is_floating_point:
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {_tn(input._dtype)}")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
     if not replacement and num_samples > a.shape[-1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-    if (a < 0).any():
-        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-    rows = a.reshape(-1, a.shape[-1])
+    if a.shape[-1] > 1 << 24:
+        raise RuntimeError("number of categories cannot exceed 2^24")
+    rows = a.reshape(a.shape[0] if a.ndim == 2 else 1, a.shape[-1])
+    if rows.shape[0]:
+        _check_distribution(rows, not replacement or num_samples == 1)
     r = g.multinomial(rows, int(num_samples), bool(replacement))
     r = r.reshape(a.shape[:-1] + (num_samples,))
     t = wrap(move(r.astype(np.int64), CPU, input._device), D.int64, input._device)
@@ -270,9 +276,38 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     return t
 
 
+def _check_distribution(rows, whole):
+    """torch.multinomial's checks of the probabilities, with its messages: on the whole tensor for its
+    exponential-race path (no replacement, or one sample); else row by row and element by element in order,
+    as its sampling kernel goes (a NaN fails the "< 0" test there)."""
+    with np.errstate(invalid="ignore"):
+        if whole:
+            if not rows.size:
+                raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation "
+                                   "has no identity.")
+            if not (rows.max() < np.inf and rows.min() >= 0):
+                raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+            if (rows.sum(axis=1) == 0).any():
+                raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+            return
+        negative = ~(rows >= 0)
+        bad = negative | ~np.isfinite(rows)
+        # with every entry finite and >= 0, a row sums to <= 0 only when it is all zeros
+        stop = bad.any(axis=1) | ~(rows > 0).any(axis=1)
+    if stop.any():
+        r = int(np.argmax(stop))
+        if bad[r].any():
+            if negative[r, int(np.argmax(bad[r]))]:
+                raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)")
+            raise RuntimeError("invalid multinomial distribution (encountering probability entry = infinity or NaN)")
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+
+
 @export(method=False)
 def poisson(input, generator=None):
     """Mirrors `torch.poisson`."""
+    if not input._dtype.is_floating_point:
+        raise NotImplementedError(f'"poisson_cpu" not implemented for \'{_tn(input._dtype)}\'')
     g = _gen(generator)
     a = input._host()
     vals = g.poisson(np.ascontiguousarray(a).reshape(-1), input._dtype.np).reshape(a.shape)
