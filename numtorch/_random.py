@@ -31,6 +31,7 @@ import math
 import os
 import struct
 import sys
+import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -610,7 +611,7 @@ class Generator:
     def manual_seed(self, seed):
         seed = int(seed)
         if not -(1 << 63) <= seed < (1 << 64):
-            raise RuntimeError("Overflow when unpacking long long")
+            raise ValueError("Overflow when unpacking long long")
         seed &= (1 << 64) - 1
         self._seed = seed
         try:
@@ -656,8 +657,8 @@ class Generator:
         else:
             b = np.ascontiguousarray(np.asarray(state)).view(np.uint8).reshape(-1).tobytes()
         if len(b) != _STATE_SIZE:
-            raise RuntimeError(f"Expected either a THGeneratorState of size 5048 or a CPUGeneratorImplState "
-                               f"of size {_STATE_SIZE} but found the input RNG state size to be {len(b)}")
+            raise RuntimeError(f"Expected a CPUGeneratorImplState of size {_STATE_SIZE} but found the input RNG "
+                               f"state size to be {len(b)}")
         seed = int(np.frombuffer(b, np.uint64, 1, 0)[0])
         left, seeded = (int(v) for v in np.frombuffer(b, np.int32, 2, 8))
         nxt = int(np.frombuffer(b, np.uint64, 1, 16)[0])
@@ -1011,11 +1012,14 @@ class Generator:
         """randint / random_(low, high): uniform integers in [low, high), torch's uniform_int_from_to."""
         dt = np.dtype(dtype)
         low, high = int(low), int(high)
+        if low >= high:
+            raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
         if _is_float(dt):
             low, high = _update_from(low, dt), _update_to(high, dt)
-        if low >= high:
-            raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} "
-                               f">= to={high}")
+            if low >= high:
+                raise RuntimeError(f"random_ expects 'from' casted to dtype to be less than 'to' casted to dtype, "
+                                   f"but got from={low} >= to={high}")
+        _check_from_to_in_range(low, high - 1, dt)
         rng = (high - low) & 0xFFFFFFFFFFFFFFFF
         if rng == 0:  # high - low == 2**64
             return self.random_full64(int(n), dt)
@@ -1040,13 +1044,14 @@ class Generator:
             if _is_float(dt):
                 to_inc = 1 << _digits(dt)
                 from_ = _update_from(from_, dt)
+                if from_ >= to_inc:  # (torch's test is strict, whatever its message says)
+                    raise RuntimeError("random_ expects 'from' casted to dtype to be less than or equal to "
+                                       f"'to_inc' casted to dtype, but got from={from_} > to_inc={to_inc}")
             elif dt == np.bool_:
                 to_inc = 1
             else:
                 to_inc = min(int(np.iinfo(dt).max), (1 << 63) - 1)
-            if from_ > to_inc:
-                raise RuntimeError("random_ expects 'from' casted to dtype to be less than or equal to "
-                                   "'to_inc' casted to dtype")
+            _check_from_to_in_range(from_, to_inc, dt)
             return self._from_to(n, (to_inc - from_ + 1) & 0xFFFFFFFFFFFFFFFF, from_, dt)
         if dt == np.bool_:
             return np.bitwise_and(self._draw32(n), 1).astype(np.bool_)
@@ -1388,9 +1393,24 @@ class _Affine64:
         return _clamp_to(v, self.hi, self.lo) if self.guard else v
 
 
-_FMAX = {F16: (65504.0, "Half"), F32: (3.4028234663852886e38, "float"),
-         F64: (1.7976931348623157e308, "double")}
+def _type_meta(dt):
+    """The C++ type name torch's range messages print for a dtype ("signed char", "c10::Half")."""
+    if _is_bf16(dt):
+        return "c10::BFloat16"
+    return _TYPE_META[np.dtype(dt)]
+
+
+_TYPE_META = {np.dtype(k): v for k, v in (
+    (np.bool_, "bool"), (np.uint8, "unsigned char"), (np.int8, "signed char"), (np.int16, "short int"),
+    (np.int32, "int"), (np.int64, "long int"), (np.uint16, "short unsigned int"), (np.uint32, "unsigned int"),
+    (np.uint64, "long unsigned int"), (np.float16, "c10::Half"), (np.float32, "float"), (np.float64, "double"))}
+_FMAX = {F16: (65504.0, "Half"), F32: (3.4028234663852886e38, "Float"), F64: (1.7976931348623157e308, "Double")}
 _BF16_MAX = (3.3895313892515355e38, "BFloat16")
+
+
+def _g(v):
+    """A double as torch's messages print it (a C++ stream: six significant digits)."""
+    return format(float(v), "g")
 
 
 def _check_uniform_bounds(low, high, dt):
@@ -1399,14 +1419,42 @@ def _check_uniform_bounds(low, high, dt):
         return
     big, name = _BF16_MAX if _is_bf16(dt) else _FMAX[dt]
     if not -big <= low <= big:
-        raise RuntimeError(f"from is out of bounds for {name}")
+        raise RuntimeError(f"from is out of bounds for {_type_meta(dt)}")
     if not -big <= high <= big:
-        raise RuntimeError(f"to is out of bounds for {name}")
+        raise RuntimeError(f"to is out of bounds for {_type_meta(dt)}")
     if low > high:
-        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low} > to={high}")
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={_g(low)} > "
+                           f"to={_g(high)}")
     if high - low > big:
         raise RuntimeError(f"uniform_ expects to-from <= std::numeric_limits<{name}>::max(), but found "
-                           f"to={high} and from={low} which result in to-from to exceed the limit")
+                           f"to={_g(high)} and from={_g(low)} which result in to-from to exceed the limit")
+
+
+def _check_from_to_in_range(frm, to_inc, dt):
+    """check_from_to_in_range of random_ and randint: both ends within the dtype's range (uint64: within
+    int64's non-negative half); for floating types a warning beyond +-2**digits, where not every integer
+    is a value."""
+    name = _type_meta(dt)
+    if _is_float(dt):
+        big = (_BF16_MAX if _is_bf16(dt) else _FMAX[dt])[0]
+        lo, hi = -big, big
+    elif dt == np.uint64:
+        lo, hi = 0, (1 << 63) - 1
+    elif dt == np.bool_:
+        lo, hi = 0, 1
+    else:
+        lo, hi = int(np.iinfo(dt).min), int(np.iinfo(dt).max)
+    for v, what in ((frm, "from"), (to_inc, "to - 1")):
+        if not lo <= v <= hi:
+            raise RuntimeError(f"{what} is out of bounds for {name}")
+    if _is_float(dt):
+        d = _digits(dt)
+        for v, what in ((frm, "from"), (to_inc, "to - 1")):
+            if not -(1 << d) <= v <= 1 << d:
+                warnings.warn(f"{what} is out of bounds [-(2^{d}), 2^{d}]. Due to precision limitations {name} can "
+                              "support discrete uniform distribution only within this range. This warning will "
+                              "become an error in version 1.7 release, please fix the code in advance",
+                              UserWarning, stacklevel=4)
 
 
 def _clamp_to(v, to, frm):

@@ -40,7 +40,8 @@ class Generator:
         return wrap(np.asarray(self._impl.get_state(), dtype=np.uint8).copy(), D.uint8, CPU)
 
     def set_state(self, new_state):
-        self._impl.set_state(new_state._host())
+        from ._ops.random import _state_bytes
+        self._impl.set_state(_state_bytes(new_state))
         return self
 
     def __repr__(self):

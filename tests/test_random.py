@@ -138,6 +138,40 @@ def test_requires_grad_and_meta():
     lambda m: m.multinomial(m.ones(0), 1, True),
     lambda m: m.poisson(m.tensor([1, 2])),
     lambda m: m.poisson(m.tensor([-1.0])),
+    lambda m: m.bernoulli(m.tensor([0.5, float("nan")])),
+    lambda m: m.bernoulli(m.tensor([1, 0])),
+    lambda m: m.empty(3).bernoulli_(m.tensor([0.2, 2.0, 0.3])),
+    lambda m: m.empty(3).exponential_(0),
+    lambda m: m.empty(3).exponential_(float("nan")),
+    lambda m: m.empty(3, dtype=m.int64).exponential_(),
+    lambda m: m.empty(3).geometric_(1),
+    lambda m: m.empty(3, dtype=m.bool).geometric_(0.5),
+    lambda m: m.empty(3).log_normal_(0, -1),
+    lambda m: m.empty(3).cauchy_(0, 0),
+    lambda m: m.empty(3, dtype=m.int16).cauchy_(),
+    lambda m: m.empty(3).normal_(0, float("nan")),
+    lambda m: m.empty(3, dtype=m.int64).normal_(0, -1),
+    lambda m: m.normal(m.zeros(3), m.ones(4)),
+    lambda m: m.normal(m.zeros(3, dtype=m.int64), 1.0),
+    lambda m: m.normal(m.zeros(2), -1.0),
+    lambda m: m.empty(3, dtype=m.int8).random_(0, 300),
+    lambda m: m.empty(3, dtype=m.uint8).random_(-1, 5),
+    lambda m: m.empty(3, dtype=m.int8).random_(200, None),
+    lambda m: m.empty(3).random_(2 ** 24, None),
+    lambda m: m.empty(3, dtype=m.bfloat16).uniform_(-1e39, 1),
+    lambda m: m.randint(0, 300, (3,), dtype=m.uint8),
+    lambda m: m.randint(0, 2 ** 63, (3,)),
+    lambda m: m.randint(3.5, (2,)),
+    lambda m: m.randint(0, 2.5, (2,)),
+    lambda m: m.randint_like(m.zeros(3), 10, dtype=m.bool),
+    lambda m: m.randperm(3, dtype=m.bool),
+    lambda m: m.randperm(129, dtype=m.int8),
+    lambda m: m.randperm(2050, dtype=m.float16),
+    lambda m: m.manual_seed(2 ** 64),
+    lambda m: m.set_rng_state(m.zeros(10, dtype=m.uint8)),
+    lambda m: m.set_rng_state(m.zeros(5056)),
+    lambda m: m.rand_like(m.zeros(3, dtype=m.int64)),
+    lambda m: m.randn_like(m.zeros(3, dtype=m.int64)),
 ])
 def test_errors_match(call):
     with pytest.raises(Exception) as th:
@@ -145,3 +179,17 @@ def test_errors_match(call):
     with pytest.raises(type(th.value)) as nt:
         call(numtorch)
     assert str(nt.value).split(" ")[:3] == str(th.value).split(" ")[:3]
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.empty(3).random_(0, 2 ** 25),
+    lambda m: m.empty(3, dtype=m.float16).random_(2049, 2051),
+    lambda m: m.randint(0, 2 ** 54, (2,), dtype=m.float64),
+])
+def test_imprecise_integer_ranges_warn(call):
+    """Integers beyond 2**digits of a floating dtype: torch warns (the draw still happens), and so do we."""
+    with pytest.warns(UserWarning) as th:
+        call(torch)
+    with pytest.warns(UserWarning) as nt:
+        call(numtorch)
+    assert str(th[0].message).startswith(str(nt[0].message))  # torch adds where in its C++ it warned

@@ -203,7 +203,8 @@ FLOAT_MAX = {D.float16: 65504.0, D.bfloat16: 3.3895313892515355e38, D.float32: 3
 
 # C++'s own names of the integer types, which torch's clamp_ with a number bound names in its cast error
 _CXX_INT_NAME = {D.bool_: "bool", D.uint8: "unsigned char", D.int8: "signed char", D.int16: "short int",
-                 D.int32: "int", D.int64: "long int"}
+                 D.int32: "int", D.int64: "long int", D.uint16: "short unsigned int", D.uint32: "unsigned int",
+                 D.uint64: "long unsigned int"}
 
 
 def cxx_int_name(d):

@@ -98,6 +98,11 @@ def _tn(dt):
     return torch_name(dt)
 
 
+def _g(v):
+    """A double as torch's messages print it (a C++ stream: six significant digits, "-0", "nan")."""
+    return format(float(v), "g")
+
+
 def _uniform_draw(g, low=0.0, high=1.0):
     def draw(n, dt, contiguous):
         if dt.is_complex:
@@ -140,6 +145,7 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
               generator=None):
     """Mirrors `torch.rand_like` (filled in the input's memory order)."""
+    _float_only("check_uniform_bounds", dtype or input._dtype)
     return _new(None, dtype or input._dtype, device, requires_grad, None, "rand_like",
                 _uniform_draw(_gen(generator)), layout_like=input)
 
@@ -148,6 +154,7 @@ def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fals
 def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
                generator=None):
     """Mirrors `torch.randn_like`."""
+    _float_only("normal_kernel_cpu", dtype or input._dtype)
     return _new(None, dtype or input._dtype, device, requires_grad, None, "randn_like",
                 _normal_draw(_gen(generator)), layout_like=input)
 
@@ -155,11 +162,30 @@ def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
 def _randint_args(args):
     if len(args) == 2:
         (high, size), low = args, 0
+        high = _int64_arg(high, "high", 1, args)
     elif len(args) == 3:
         low, high, size = args
+        low, high = _int64_arg(low, "low", 1, args), _int64_arg(high, "high", 2, args)
     else:
         raise TypeError("randint() received an invalid combination of arguments")
-    return int(low), int(high), size
+    return low, high, size
+
+
+def _int64_arg(v, name, pos, args):
+    """randint's low/high as torch's argument parser takes them: ints (also NumPy ints and one-element
+    integer tensors) within int64; a bool or float is a TypeError, as in torch."""
+    if isinstance(v, Tensor) and not v._dtype.is_floating_point and v._dtype is not D.bool_ and v.numel() == 1:
+        v = v.item()
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
+        if len(args) == 2:
+            raise TypeError(f"randint(): argument '{name}' (position {pos}) must be int, not {type(v).__name__}")
+        got = ", ".join(type(a).__name__ for a in args)
+        raise TypeError(f"randint() received an invalid combination of arguments - got ({got}), but expected "
+                        "(int low, int high, tuple of ints size)")
+    v = int(v)
+    if not -(1 << 63) <= v < 1 << 63:
+        raise ValueError("Overflow when unpacking long long")
+    return v
 
 
 @export
@@ -197,7 +223,8 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     g = _gen(generator)
-    dt = dtype or D.int64
+    dt = dtype or (out._dtype if out is not None else D.int64)
+    _check_randperm_dtype(n, dt)
     return _new((n,), dt, device, requires_grad, out, "randperm", lambda k, d, c=True: g.randperm(k, d.np))
 
 
@@ -210,11 +237,17 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
     if not tm and not ts:
         if size is None:
             raise TypeError("normal() received an invalid combination of arguments - got (float, float)")
-        if std < 0:
-            raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        if not std >= 0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {_g(std)}")
         return _new(size, dtype, device, requires_grad, out, "normal", _normal_draw(g, mean, std))
+    if not ts and not std >= 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {_g(std)}")
     if ts and (std < 0).any().item():
         raise RuntimeError("normal expects all elements of std >= 0.0")
+    _float_only("normal_kernel_cpu", (mean if tm else std)._dtype)  # the result's dtype
+    if tm and ts:
+        from ._meta import broadcast_shapes
+        broadcast_shapes(mean._data.shape, std._data.shape)  # torch's error for shapes that do not match
     # torch's composition per overload (tensor mean: normal_(0, std) + mean; tensor std: normal_(0, 1) * std
     # + mean), done by the generator on host arrays
     dt = (mean if tm else std)._dtype
@@ -229,16 +262,24 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
     return res
 
 
+def _check_probabilities(p):
+    """bernoulli's tensor of probabilities: a floating dtype, every value in [0, 1] (NaN is not)."""
+    if not p._dtype.is_floating_point:
+        raise NotImplementedError(f'"bernoulli_tensor_cpu_p_" not implemented for \'{_tn(p._dtype)}\'')
+    a = p._host()
+    with np.errstate(invalid="ignore"):
+        if not ((a >= 0) & (a <= 1)).all():
+            raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error "
+                               "message be improved?  If so, please report an enhancement request to PyTorch.)")
+
+
 @export(method=True)
 def bernoulli(input, p=None, *, generator=None, out=None):
     """Mirrors `torch.bernoulli` (probabilities from `input`, or a scalar `p`)."""
     g = _gen(generator)
     a = input._host()
     if p is None:
-        if (a < 0).any() or (a > 1).any():
-            raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this "
-                               "error message be improved?  If so, please report an enhancement request to "
-                               "PyTorch.)")
+        _check_probabilities(input)
         vals = g.bernoulli_tensor(np.ascontiguousarray(a).reshape(-1), input._dtype.np)
     else:
         vals = g.bernoulli_scalar(a.size, float(p), input._dtype.np)
@@ -274,6 +315,20 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     if out is not None:
         return out.resize_(t.shape).copy_(t)
     return t
+
+
+def _check_randperm_dtype(n, dt):
+    """randperm's limits: n - 1 must convert to an integer dtype, half and float hold every value up to
+    n - 1 exactly; bool and the wide unsigned types are not implemented."""
+    if dt._category == 1 and dt is not D.bool_:
+        from ._promotion import check_number
+        check_number(n - 1, dt)
+    if dt is D.float16 and n > 2049:
+        raise RuntimeError("n cannot be greater than 2049 for Half type.")
+    if dt is D.float32 and n > (1 << 24) + 1:
+        raise RuntimeError("n cannot be greater than 2^24+1 for Float type.")
+    if dt in (D.bool_, D.uint16, D.uint32, D.uint64) or dt.is_complex:
+        raise NotImplementedError(f'"randperm" not implemented for \'{_tn(dt)}\'')
 
 
 def _check_distribution(rows, whole):
@@ -330,9 +385,9 @@ def uniform_(self, a=0.0, b=1.0, *, generator=None, **kw):
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    if not std >= 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {_g(std)}")
     _float_only("normal_kernel_cpu", self._dtype)
-    if std < 0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     return _inplace("normal_", self, _normal_draw(_gen(generator), mean, std))
 
 
@@ -353,19 +408,51 @@ def random_(self, from_=None, to=_NO_TO, *, generator=None, **kw):
     return _inplace("random_", self, lambda n, d, c: g.randint(n, int(from_), int(to), d.np))
 
 
-def _sampler(method, integers_ok=False):
-    def inplace(self, *args, generator=None, **kwargs):
-        g = _gen(generator)
-        if not integers_ok:
-            _float_only(method + "_cpu", self._dtype)
-        return _inplace(method + "_", self, lambda n, d, c: getattr(g, method)(n, d.np, *args, **kwargs))
-    inplace.__name__ = method + "_"
-    return inplace
+def _continuous_only(name, dt, type_name):
+    if not dt.is_floating_point:
+        raise RuntimeError(f"{name} distribution is a continuous probability distribution. dtype must be a "
+                           f"floating point but you specified {type_name(dt)}")
+
+
+def exponential_(self, lambd=1.0, *, generator=None):
+    if not lambd > 0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_g(lambd)}")
+    _continuous_only("Exponential", self._dtype, _tn)
+    g = _gen(generator)
+    return _inplace("exponential_", self, lambda n, d, c: g.exponential(n, d.np, lambd))
+
+
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+    if not sigma > 0:
+        raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_g(sigma)}")
+    from ._promotion import cxx_int_name
+    _continuous_only("Cauchy", self._dtype, cxx_int_name)
+    g = _gen(generator)
+    return _inplace("cauchy_", self, lambda n, d, c: g.cauchy(n, d.np, median, sigma))
+
+
+def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+    if not std > 0:
+        raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_g(std)}")
+    _float_only("log_normal_cpu", self._dtype)
+    g = _gen(generator)
+    return _inplace("log_normal_", self, lambda n, d, c: g.log_normal(n, d.np, mean, std))
+
+
+def geometric_(self, p, *, generator=None):
+    if not 0 < p < 1:
+        raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_g(p)}")
+    dt = self._dtype
+    if dt in (D.bool_, D.uint16, D.uint32, D.uint64) or dt.is_complex:  # torch draws into the other ints
+        raise NotImplementedError(f'"geometric_cpu" not implemented for \'{_tn(dt)}\'')
+    g = _gen(generator)
+    return _inplace("geometric_", self, lambda n, d, c: g.geometric(n, d.np, p))
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
     g = _gen(generator)
     if isinstance(p, Tensor):
+        _check_probabilities(p)
         probs = np.broadcast_to(p._host(), self._data.shape)
         order = _memory_order_fill(self._data.shape, self._strides(), np.arange(self._data.size))
         flat = np.empty(self._data.size, probs.dtype)
@@ -378,10 +465,10 @@ Tensor.uniform_ = uniform_
 Tensor.normal_ = normal_
 Tensor.random_ = random_
 Tensor.bernoulli_ = bernoulli_
-Tensor.exponential_ = _sampler("exponential")
-Tensor.geometric_ = _sampler("geometric", integers_ok=True)  # torch draws geometric into integer dtypes too
-Tensor.log_normal_ = _sampler("log_normal")
-Tensor.cauchy_ = _sampler("cauchy")
+Tensor.exponential_ = exponential_
+Tensor.geometric_ = geometric_
+Tensor.log_normal_ = log_normal_
+Tensor.cauchy_ = cauchy_
 
 
 # ---- seeding and state -----------------------------------------------------------------------------
@@ -410,9 +497,14 @@ def get_rng_state():
 
 
 def set_rng_state(new_state):
+    _engine().default_generator.set_state(_state_bytes(new_state))
+
+
+def _state_bytes(new_state):
+    """A generator state tensor's bytes (torch takes a uint8 tensor only)."""
     if not isinstance(new_state, Tensor) or new_state._dtype is not D.uint8:
-        raise TypeError("expected a torch.ByteTensor, but got " + type(new_state).__name__)
-    _engine().default_generator.set_state(new_state._host())
+        raise TypeError("RNG state must be a torch.ByteTensor")
+    return new_state._host()
 
 
 def default_generator():
