@@ -44,6 +44,22 @@ class Generator:
         self._impl.set_state(_state_bytes(new_state))
         return self
 
+    def clone_state(self):
+        """A new generator in this one's state (seed and cached normal included)."""
+        return Generator._wrap(self._impl.clone_state())
+
+    def get_offset(self):
+        raise RuntimeError("CPU Generator does not use offset")
+
+    def set_offset(self, offset):
+        raise RuntimeError("CPU Generator does not use offset")
+
+    def graphsafe_get_state(self):
+        raise NotImplementedError("graphsafe_get_state is not supported in this Generator")
+
+    def graphsafe_set_state(self, state):
+        raise NotImplementedError("graphsafe_set_state is not supported in this Generator")
+
     def __repr__(self):
         return f"<torch._C.Generator object at {hex(id(self))}>"
 

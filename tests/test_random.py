@@ -94,6 +94,18 @@ def test_generator_objects():
     same(numtorch.randn(18, generator=g_nt), torch.randn(18, generator=g_th))
     assert g_nt.initial_seed() == 42
     np.testing.assert_array_equal(g_nt.get_state().numpy(), g_th.get_state().numpy())
+    # clone_state: an independent generator in the same state (cached normal and seed included)
+    numtorch.randn(3, generator=g_nt), torch.randn(3, generator=g_th)
+    c_nt, c_th = g_nt.clone_state(), g_th.clone_state()
+    assert c_nt is not g_nt and c_nt.initial_seed() == c_th.initial_seed() == 42
+    same(numtorch.randn(5, generator=c_nt), torch.randn(5, generator=c_th))
+    same(numtorch.randn(5, generator=g_nt), torch.randn(5, generator=g_th))
+    for name, args in (("get_offset", ()), ("set_offset", (3,)), ("graphsafe_get_state", ()),
+                       ("graphsafe_set_state", (g_th,))):
+        with pytest.raises(Exception) as th:
+            getattr(g_th, name)(*args)
+        with pytest.raises(type(th.value), match=str(th.value)):
+            getattr(g_nt, name)(*args)
 
 
 def test_out_is_the_same_object():
