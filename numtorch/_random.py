@@ -1175,7 +1175,8 @@ class Generator:
     def _u53_stream(self):
         """Double uniforms one at a time, for serial samplers that draw an unknown number: read from the
         current twister block's uniforms as Python floats (made once per block), the read position moving
-        with each one taken, so that a sampler stopping anywhere leaves the generator exactly there."""
+        with each one taken, so that a sampler stopping anywhere leaves the generator exactly there.  Valid
+        while nothing else draws from the generator."""
         while True:
             pos, end = self._pos, self._end
             if end - pos < 2:  # the pair straddles a block boundary, or the next block is not drawn yet
@@ -1408,15 +1409,11 @@ _FMAX = {F16: (65504.0, "Half"), F32: (3.4028234663852886e38, "Float"), F64: (1.
 _BF16_MAX = (3.3895313892515355e38, "BFloat16")
 
 
-def _g(v):
-    """A double as torch's messages print it (a C++ stream: six significant digits)."""
-    return format(float(v), "g")
-
-
 def _check_uniform_bounds(low, high, dt):
     """uniform_impl_'s checks (after them the bounds lie in the dtype's range, so its clamp is a no-op)."""
     if low == 0.0 and high == 1.0:
         return
+    from ._ops._promotion import cxx_double as _g
     big, name = _BF16_MAX if _is_bf16(dt) else _FMAX[dt]
     if not -big <= low <= big:
         raise RuntimeError(f"from is out of bounds for {_type_meta(dt)}")

@@ -207,6 +207,11 @@ _CXX_INT_NAME = {D.bool_: "bool", D.uint8: "unsigned char", D.int8: "signed char
                  D.uint64: "long unsigned int"}
 
 
+def cxx_double(v):
+    """A double as torch's C++ messages print it (an ostream: six significant digits, "-0", "nan")."""
+    return format(float(v), "g")
+
+
 def cxx_int_name(d):
     """C++'s name of integer dtype `d` ("signed char"); torch's ScalarType name for other dtypes."""
     return _CXX_INT_NAME.get(d) or _TORCH_NAME[d]

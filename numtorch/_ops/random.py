@@ -15,6 +15,7 @@ from .. import _dtype as D
 from .._backends import move
 from .._device import CPU, META
 from .._tensor import Tensor, wrap
+from ._promotion import cxx_double as _g
 from ._registry import check_inplace_leaf, export, write_into
 from .creation import _dev, _like, _sizes, empty
 
@@ -96,11 +97,6 @@ def _float_only(name, dt):
 def _tn(dt):
     from ._promotion import torch_name
     return torch_name(dt)
-
-
-def _g(v):
-    """A double as torch's messages print it (a C++ stream: six significant digits, "-0", "nan")."""
-    return format(float(v), "g")
 
 
 def _uniform_draw(g, low=0.0, high=1.0):
