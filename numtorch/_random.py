@@ -1431,27 +1431,31 @@ def _check_from_to_in_range(frm, to_inc, dt):
     """check_from_to_in_range of random_ and randint: both ends within the dtype's range (uint64: within
     int64's non-negative half); for floating types a warning beyond +-2**digits, where not every integer
     is a value."""
+    lo, hi, digits = _FROM_TO_RANGE[dt] if not _is_bf16(dt) else _BF16_FROM_TO
+    if digits is not None:
+        lo_x, hi_x = max(lo, -(1 << digits)), min(hi, 1 << digits)
+        if lo_x <= frm <= hi_x and lo_x <= to_inc <= hi_x:
+            return
+    elif lo <= frm <= hi and lo <= to_inc <= hi:
+        return
     name = _type_meta(dt)
-    if _is_float(dt):
-        big = (_BF16_MAX if _is_bf16(dt) else _FMAX[dt])[0]
-        lo, hi = -big, big
-    elif dt == np.uint64:
-        lo, hi = 0, (1 << 63) - 1
-    elif dt == np.bool_:
-        lo, hi = 0, 1
-    else:
-        lo, hi = int(np.iinfo(dt).min), int(np.iinfo(dt).max)
     for v, what in ((frm, "from"), (to_inc, "to - 1")):
         if not lo <= v <= hi:
             raise RuntimeError(f"{what} is out of bounds for {name}")
-    if _is_float(dt):
-        d = _digits(dt)
-        for v, what in ((frm, "from"), (to_inc, "to - 1")):
-            if not -(1 << d) <= v <= 1 << d:
-                warnings.warn(f"{what} is out of bounds [-(2^{d}), 2^{d}]. Due to precision limitations {name} can "
-                              "support discrete uniform distribution only within this range. This warning will "
-                              "become an error in version 1.7 release, please fix the code in advance",
-                              UserWarning, stacklevel=4)
+    for v, what in ((frm, "from"), (to_inc, "to - 1")):
+        if not -(1 << digits) <= v <= 1 << digits:
+            warnings.warn(f"{what} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision limitations {name} "
+                          "can support discrete uniform distribution only within this range. This warning will "
+                          "become an error in version 1.7 release, please fix the code in advance",
+                          UserWarning, stacklevel=4)
+
+
+# (low, high, digits): the range check_from_to_in_range allows, and for floats the exactly representable one
+_FROM_TO_RANGE = {np.dtype(np.bool_): (0, 1, None), np.dtype(np.uint64): (0, (1 << 63) - 1, None)}
+_FROM_TO_RANGE.update((np.dtype(t), (int(np.iinfo(t).min), int(np.iinfo(t).max), None))
+                      for t in (np.uint8, np.int8, np.int16, np.int32, np.int64, np.uint16, np.uint32))
+_FROM_TO_RANGE.update((d, (-big, big, _digits(d))) for d, (big, _) in _FMAX.items())
+_BF16_FROM_TO = (-_BF16_MAX[0], _BF16_MAX[0], 8)
 
 
 def _clamp_to(v, to, frm):

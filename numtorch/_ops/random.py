@@ -170,6 +170,8 @@ def _randint_args(args):
 def _int64_arg(v, name, pos, args):
     """randint's low/high as torch's argument parser takes them: ints (also NumPy ints and one-element
     integer tensors) within int64; a bool or float is a TypeError, as in torch."""
+    if type(v) is int and -(1 << 63) <= v < 1 << 63:
+        return v
     if isinstance(v, Tensor) and not v._dtype.is_floating_point and v._dtype is not D.bool_ and v.numel() == 1:
         v = v.item()
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
@@ -316,6 +318,8 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 def _check_randperm_dtype(n, dt):
     """randperm's limits: n - 1 must convert to an integer dtype, half and float hold every value up to
     n - 1 exactly; bool and the wide unsigned types are not implemented."""
+    if dt is D.int64:
+        return
     if dt._category == 1 and dt is not D.bool_:
         from ._promotion import check_number
         check_number(n - 1, dt)
