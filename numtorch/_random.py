@@ -1469,6 +1469,8 @@ def _clamp_to(v, to, frm):
 
 def _update_from(frm, dt):
     """templates::update_from<scalar_t>: move `from` right to the next value that survives the cast."""
+    if abs(frm) < 1 << _digits(dt):  # frm + 1 is a value of the type: nothing moves
+        return frm
     from_plus_1 = int(np.array(frm + 1, dtype=np.int64).astype(F32).astype(dt).astype(F64)
                       if _is_half(dt) else np.array(frm + 1, np.int64).astype(dt).astype(F64))
     if from_plus_1 < frm:
@@ -1479,6 +1481,9 @@ def _update_from(frm, dt):
 
 
 def _update_to(to, dt):
+    """templates::update_to<scalar_t>: move `to` left to the previous value that survives the cast."""
+    if abs(to) < 1 << _digits(dt):  # to - 1 is a value of the type: nothing moves
+        return to
     to_minus_1 = int(np.array(to - 1, dtype=np.int64).astype(F32).astype(dt).astype(F64)
                      if _is_half(dt) else np.array(to - 1, np.int64).astype(dt).astype(F64))
     if to_minus_1 >= to:

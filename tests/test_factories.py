@@ -117,6 +117,19 @@ def test_filled_factories(name, si):
         assert str(a.dtype) == str(b.dtype) and a.shape == b.shape
 
 
+@pytest.mark.parametrize("name", ["zeros", "ones", "empty", "rand", "randn"])
+def test_size_keyword(name):
+    """torch's `*size` factories also take the size as a keyword (as a tuple, list or Size), not both."""
+    for size in ((2, 3), [4], ()):
+        a, b = getattr(numtorch, name)(size=size), getattr(torch, name)(size=size)
+        assert tuple(a.shape) == tuple(b.shape) and a.dtype == getattr(numtorch, str(b.dtype)[6:])
+    assert tuple(getattr(numtorch, name)(size=numtorch.Size([3])).shape) == (3,)
+    with pytest.raises(TypeError):
+        getattr(numtorch, name)(2, size=(2,))
+    with pytest.raises(TypeError):
+        getattr(torch, name)(2, size=(2,))
+
+
 def test_factory_errors_and_options():
     same_error(lambda: numtorch.zeros(-1), lambda: torch.zeros(-1))
     same_error(lambda: numtorch.ones(2, -3), lambda: torch.ones(2, -3))

@@ -134,6 +134,38 @@ def test_requires_grad_and_meta():
 
 
 @pytest.mark.parametrize("call", [
+    lambda m: m.randint(10, size=(3,)),
+    lambda m: m.randint(1, 5, size=(2,)),
+    lambda m: m.randint(1, high=5, size=(2,)),
+    lambda m: m.randint(low=1, high=5, size=(2,)),
+    lambda m: m.randint(high=10, size=(3,)),
+    lambda m: m.rand(size=(2, 3)),
+    lambda m: m.randn(size=[4]),
+    lambda m: m.empty(3).random_(to=5),
+    lambda m: m.empty(3).random_(2, to=5),
+    lambda m: m.empty(3).random_(**{"from": 2, "to": 5}),
+    lambda m: m.empty(3, dtype=m.int16).random_(2, None),
+    lambda m: m.empty(3).uniform_(to=3),
+    lambda m: m.empty(3).uniform_(**{"from": -1}),
+    lambda m: m.empty(3).uniform_(1, to=2),
+    lambda m: m.empty(3).random_(**{"from": 2}),
+    lambda m: m.empty(3).uniform_(a=1),
+])
+def test_argument_forms(call):
+    """Keyword and positional forms of the factories' and samplers' arguments, as torch binds them: the
+    same values (same seed), or both reject the call with a TypeError."""
+    torch.manual_seed(4)
+    numtorch.manual_seed(4)
+    try:
+        expected = call(torch)
+    except TypeError:
+        with pytest.raises(TypeError):
+            call(numtorch)
+        return
+    same(call(numtorch), expected)
+
+
+@pytest.mark.parametrize("call", [
     lambda m: m.rand(2, dtype=m.int64),
     lambda m: m.randn(2, dtype=m.int32),
     lambda m: m.randint(5, 2, (3,)),

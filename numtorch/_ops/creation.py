@@ -71,6 +71,15 @@ def _sizes(name, size):
     return s
 
 
+def _size_arg(name, sizes, size):
+    """A `*size` factory's size: the positional sizes, or torch's `size=` keyword (not both)."""
+    if size is None:
+        return sizes
+    if sizes:
+        raise TypeError(f"{name}() got multiple values for argument 'size'")
+    return (size,)
+
+
 def _filled(name, size, fill, dtype, device, requires_grad, out):
     if out is None and device is None and not requires_grad and _default_devices[-1] is CPU and \
             (fill is None or type(fill) is int and 0 <= fill <= 1):
@@ -97,24 +106,24 @@ def _filled(name, size, fill, dtype, device, requires_grad, out):
 
 
 @export
-def zeros(*size, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False,
-          names=None):
+def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
+          requires_grad=False, names=None):
     """Mirrors `torch.zeros`."""
-    return _filled("zeros", size, 0, dtype, device, requires_grad, out)
+    return _filled("zeros", _size_arg("zeros", sizes, size), 0, dtype, device, requires_grad, out)
 
 
 @export
-def ones(*size, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False,
-         names=None):
+def ones(*sizes, size=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
+         requires_grad=False, names=None):
     """Mirrors `torch.ones`."""
-    return _filled("ones", size, 1, dtype, device, requires_grad, out)
+    return _filled("ones", _size_arg("ones", sizes, size), 1, dtype, device, requires_grad, out)
 
 
 @export
-def empty(*size, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False,
-          memory_format=None, names=None):
+def empty(*sizes, size=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
+          requires_grad=False, memory_format=None, names=None):
     """Mirrors `torch.empty` (NumPy's uninitialised memory, like torch's)."""
-    return _filled("empty", size, None, dtype, device, requires_grad, out)
+    return _filled("empty", _size_arg("empty", sizes, size), None, dtype, device, requires_grad, out)
 
 
 @export

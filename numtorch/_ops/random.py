@@ -17,7 +17,7 @@ from .._device import CPU, META
 from .._tensor import Tensor, wrap
 from ._promotion import cxx_double as _g
 from ._registry import check_inplace_leaf, export, write_into
-from .creation import _dev, _like, _sizes, empty
+from .creation import _dev, _like, _size_arg, _sizes, empty
 
 _random_module = []
 
@@ -120,18 +120,20 @@ def _normal_draw(g, mean=0.0, std=1.0):
 
 
 @export
-def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
+def rand(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
          requires_grad=False):
     """Mirrors `torch.rand`: uniform on [0, 1), torch's exact CPU stream."""
+    size = _size_arg("rand", sizes, size)
     dt = dtype or (out._dtype if out is not None else D._default[0])
     _float_only("check_uniform_bounds", dt)
     return _new(size, dtype, device, requires_grad, out, "rand", _uniform_draw(_gen(generator)))
 
 
 @export
-def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
+def randn(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
           requires_grad=False):
     """Mirrors `torch.randn`: standard normal, torch's exact CPU stream."""
+    size = _size_arg("randn", sizes, size)
     dt = dtype or (out._dtype if out is not None else D._default[0])
     _float_only("normal_kernel_cpu", dt)
     return _new(size, dtype, device, requires_grad, out, "randn", _normal_draw(_gen(generator)))
@@ -153,6 +155,21 @@ def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
     _float_only("normal_kernel_cpu", dtype or input._dtype)
     return _new(None, dtype or input._dtype, device, requires_grad, None, "randn_like",
                 _normal_draw(_gen(generator)), layout_like=input)
+
+
+def _bind(name, args, keywords, *overloads):
+    """Positional args and the keywords that were given (not None), bound as Python binds them to the
+    overload (a tuple of parameter names) with as many parameters as there are arguments; the arguments in
+    that overload's order."""
+    given = {k: v for k, v in keywords.items() if v is not None}
+    for names in overloads:
+        if len(args) + len(given) == len(names):
+            bound = dict(zip(names, args))
+            if not bound.keys() & given.keys() and given.keys() <= set(names):
+                bound.update(given)
+                return tuple(bound[n] for n in names)
+    got = ", ".join([type(a).__name__ for a in args] + [f"{k}={type(v).__name__}" for k, v in given.items()])
+    raise TypeError(f"{name}() received an invalid combination of arguments - got ({got})")
 
 
 def _randint_args(args):
@@ -190,10 +207,9 @@ def _int64_arg(v, name, pos, args):
 def randint(*args, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
             requires_grad=False, size=None, low=None, high=None):
     """Mirrors `torch.randint(low=0, high, size)`: int64 by default."""
-    if size is not None:
-        args = tuple(a for a in (low, high) if a is not None) + (size,)
-    elif high is not None:
-        args = ((low,) if low is not None else ()) + (high,) + args
+    if size is not None or high is not None or low is not None:
+        args = _bind("randint", args, {"low": low, "high": high, "size": size}, ("low", "high", "size"),
+                     ("high", "size"))
     lo, hi, size = _randint_args(args)
     if lo >= hi:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={lo} >= to={hi}")
@@ -376,8 +392,17 @@ def _inplace(name, t, draw):
     return _fill(t, draw)
 
 
-def uniform_(self, a=0.0, b=1.0, *, generator=None, **kw):
-    a, b = kw.pop("from", a), kw.pop("to", b)
+def uniform_(self, *args, generator=None, **kw):
+    """uniform_(from=0, to=1) (`from` and `to` also as keywords, as in torch)."""
+    if kw:
+        _no_other_keywords("uniform_", kw, ("from", "to"))
+        defaults = {"from": 0.0, "to": 1.0}
+        kw = {**{n: defaults[n] for n in ("from", "to")[len(args):] if n not in kw}, **kw}
+        a, b = _bind("uniform_", args, kw, ("from", "to"))
+    elif len(args) <= 2:
+        a, b = args + (0.0, 1.0)[len(args):]
+    else:
+        raise TypeError(f"uniform_() takes from 0 to 2 positional arguments but {len(args)} were given")
     _float_only("check_uniform_bounds", self._dtype)
     if a > b:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
@@ -394,18 +419,29 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
 _NO_TO = object()
 
 
-def random_(self, from_=None, to=_NO_TO, *, generator=None, **kw):
+def random_(self, *args, generator=None, **kw):
     """`random_()`: the dtype's default range; `random_(to)`: [0, to); `random_(from, to)`: [from, to), where
-    `to=None` means up to the dtype's maximum (torch's three overloads)."""
+    `to=None` means up to the dtype's maximum (torch's three overloads; `from` and `to` also as keywords)."""
     g = _gen(generator)
-    from_ = kw.pop("from", from_)
-    if from_ is None and to is _NO_TO:
+    if kw:
+        _no_other_keywords("random_", kw, ("from", "to"))
+        kw = {k: _NO_TO if v is None else v for k, v in kw.items()}  # (None is a value here: "to the maximum")
+        args = _bind("random_", tuple(_NO_TO if v is None else v for v in args), kw, ("to",), ("from", "to"))
+        args = tuple(None if v is _NO_TO else v for v in args)
+    if not args:
         return _inplace("random_", self, lambda n, d, c: g.random_(n, d.np))
-    if to is _NO_TO:
-        from_, to = 0, from_
+    if len(args) > 2 or args[0] is None:
+        raise TypeError("random_() received an invalid combination of arguments")
+    from_, to = (0, args[0]) if len(args) == 1 else args
     if to is None:
         return _inplace("random_", self, lambda n, d, c: g.random_(n, d.np, int(from_), None))
     return _inplace("random_", self, lambda n, d, c: g.randint(n, int(from_), int(to), d.np))
+
+
+def _no_other_keywords(name, kw, allowed):
+    for k in kw:
+        if k not in allowed:
+            raise TypeError(f"{name}() got an unexpected keyword argument '{k}'")
 
 
 def _continuous_only(name, dt, type_name):
