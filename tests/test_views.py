@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from conftest import assert_same
 
 import numtorch as nt
 
@@ -399,3 +400,36 @@ def test_grad_fn_names():
         rs, es = (r, e) if isinstance(e, (tuple, list)) else ((r,), (e,))
         for x1, y1 in zip(rs, es):
             assert type(x1.grad_fn).__name__ == type(y1.grad_fn).__name__
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.arange(6).view(size=(2, 3)),
+    lambda m: m.arange(6).reshape(shape=(2, 3)),
+    lambda m: m.reshape(m.arange(6), shape=(3, 2)),
+    lambda m: m.arange(6).view(2, 3).permute(dims=(1, 0)),
+    lambda m: m.permute(m.arange(6).view(2, 3), dims=(1, 0)),
+    lambda m: m.zeros(1, 2).expand(size=(3, 2)),
+    lambda m: m.arange(3).repeat(repeats=(2,)),
+    lambda m: m.arange(6).split(split_size=2),
+    lambda m: m.split(m.arange(6), split_size_or_sections=4),
+    lambda m: m.zeros(2).new_zeros(size=(3,)),
+    lambda m: m.zeros(2).new_ones(size=[2, 2]),
+    lambda m: m.arange(6).view(2, 3, size=(2, 3)),
+    lambda m: m.arange(6).split(),
+])
+def test_shape_keywords(call):
+    """The shape arguments of view/reshape/permute/expand/repeat/split/new_* given by keyword, as torch
+    names them; both at once, or none where one is required, is a TypeError in both."""
+    try:
+        expected = call(torch)
+    except TypeError:
+        with pytest.raises(TypeError):
+            call(nt)
+        return
+    got = call(nt)
+    if isinstance(expected, tuple):
+        assert len(got) == len(expected)
+        for a, b in zip(got, expected):
+            assert_same(a, b)
+    else:
+        assert_same(got, expected)

@@ -64,6 +64,16 @@ def reduced_shape(shape, dims, keepdim):
     return tuple(n for i, n in enumerate(shape) if i not in dims)
 
 
+def sizes_or_keyword(fname, args, value, kwname="size"):
+    """The `*sizes` of a torch function or method, or the same given as its keyword (`zeros(size=...)`,
+    `permute(dims=...)`); both at once is the TypeError Python would raise."""
+    if value is None:
+        return args
+    if args:
+        raise TypeError(f"{fname}() got multiple values for argument '{kwname}'")
+    return (value,)
+
+
 def parse_size(args, name="size"):
     """Sizes given as varargs, a tuple/list, or a torch.Size (`zeros(2, 3)`, `zeros((2, 3))`)."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):

@@ -14,7 +14,7 @@ from .._device import CPU, META, canonical
 from .._factory_defaults import _stack as _default_devices
 from .._tensor import Tensor, wrap
 from . import _promotion as P
-from ._meta import parse_size
+from ._meta import parse_size, sizes_or_keyword
 from ._registry import export
 
 
@@ -71,15 +71,6 @@ def _sizes(name, size):
     return s
 
 
-def _size_arg(name, sizes, size):
-    """A `*size` factory's size: the positional sizes, or torch's `size=` keyword (not both)."""
-    if size is None:
-        return sizes
-    if sizes:
-        raise TypeError(f"{name}() got multiple values for argument 'size'")
-    return (size,)
-
-
 def _filled(name, size, fill, dtype, device, requires_grad, out):
     if out is None and device is None and not requires_grad and _default_devices[-1] is CPU and \
             (fill is None or type(fill) is int and 0 <= fill <= 1):
@@ -109,21 +100,27 @@ def _filled(name, size, fill, dtype, device, requires_grad, out):
 def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
           requires_grad=False, names=None):
     """Mirrors `torch.zeros`."""
-    return _filled("zeros", _size_arg("zeros", sizes, size), 0, dtype, device, requires_grad, out)
+    if size is not None:
+        sizes = sizes_or_keyword("zeros", sizes, size)
+    return _filled("zeros", sizes, 0, dtype, device, requires_grad, out)
 
 
 @export
 def ones(*sizes, size=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
          requires_grad=False, names=None):
     """Mirrors `torch.ones`."""
-    return _filled("ones", _size_arg("ones", sizes, size), 1, dtype, device, requires_grad, out)
+    if size is not None:
+        sizes = sizes_or_keyword("ones", sizes, size)
+    return _filled("ones", sizes, 1, dtype, device, requires_grad, out)
 
 
 @export
 def empty(*sizes, size=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
           requires_grad=False, memory_format=None, names=None):
     """Mirrors `torch.empty` (NumPy's uninitialised memory, like torch's)."""
-    return _filled("empty", _size_arg("empty", sizes, size), None, dtype, device, requires_grad, out)
+    if size is not None:
+        sizes = sizes_or_keyword("empty", sizes, size)
+    return _filled("empty", sizes, None, dtype, device, requires_grad, out)
 
 
 @export
@@ -221,16 +218,19 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
 
 # ---- new_* methods: the dtype and device default to self's ----------------------------------------
 
-def _new(fill):
-    def method(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
-        return _filled("new", size, fill, dtype or self._dtype, self._device if device is None else device,
+def _new(fill, name):
+    def method(self, *sizes, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+               pin_memory=False):
+        if size is not None:
+            sizes = sizes_or_keyword(name, sizes, size)
+        return _filled("new", sizes, fill, dtype or self._dtype, self._device if device is None else device,
                        requires_grad, None)
     return method
 
 
-Tensor.new_zeros = _new(0)
-Tensor.new_ones = _new(1)
-Tensor.new_empty = _new(None)
+Tensor.new_zeros = _new(0, "new_zeros")
+Tensor.new_ones = _new(1, "new_ones")
+Tensor.new_empty = _new(None, "new_empty")
 
 
 def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,

@@ -15,9 +15,10 @@ from .. import _dtype as D
 from .._backends import move
 from .._device import CPU, META
 from .._tensor import Tensor, wrap
+from ._meta import sizes_or_keyword
 from ._promotion import cxx_double as _g
 from ._registry import check_inplace_leaf, export, write_into
-from .creation import _dev, _like, _size_arg, _sizes, empty
+from .creation import _dev, _like, _sizes, empty
 
 _random_module = []
 
@@ -123,7 +124,7 @@ def _normal_draw(g, mean=0.0, std=1.0):
 def rand(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
          requires_grad=False):
     """Mirrors `torch.rand`: uniform on [0, 1), torch's exact CPU stream."""
-    size = _size_arg("rand", sizes, size)
+    size = sizes if size is None else sizes_or_keyword("rand", sizes, size)
     dt = dtype or (out._dtype if out is not None else D._default[0])
     _float_only("check_uniform_bounds", dt)
     return _new(size, dtype, device, requires_grad, out, "rand", _uniform_draw(_gen(generator)))
@@ -133,7 +134,7 @@ def rand(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, d
 def randn(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
           requires_grad=False):
     """Mirrors `torch.randn`: standard normal, torch's exact CPU stream."""
-    size = _size_arg("randn", sizes, size)
+    size = sizes if size is None else sizes_or_keyword("randn", sizes, size)
     dt = dtype or (out._dtype if out is not None else D._default[0])
     _float_only("normal_kernel_cpu", dt)
     return _new(size, dtype, device, requires_grad, out, "randn", _normal_draw(_gen(generator)))

@@ -14,7 +14,7 @@ from .._device import CPU, META
 from .._memory_format import channels_last, channels_last_3d, is_contiguous_as
 from .._tensor import Tensor, wrap
 from . import _promotion as P
-from ._meta import broadcast_shapes, parse_size, wrap_dim
+from ._meta import broadcast_shapes, parse_size, sizes_or_keyword, wrap_dim
 from ._registry import export, node, record, recording, write_out
 from .views import expand, flatten, reshape, unsqueeze
 
@@ -355,8 +355,10 @@ def _repeat_back(grad, self_sizes, repeats):
 RepeatBackward0 = node("RepeatBackward0", self=_repeat_back)
 
 
-def repeat(self, *sizes):
+def repeat(self, *sizes, repeats=None):
     """Mirrors `Tensor.repeat`."""
+    if repeats is not None:
+        sizes = sizes_or_keyword("repeat", sizes, repeats, "repeats")
     reps = parse_size(sizes, "repeats")
     nd = self._data.ndim
     if len(reps) < nd:

@@ -13,7 +13,7 @@ from .._backends import meta_empty
 from .._device import META
 from .._size import Size
 from .._tensor import Tensor, make_view, wrap
-from ._meta import parse_size, wrap_dim
+from ._meta import parse_size, sizes_or_keyword, wrap_dim
 from ._promotion import torch_name
 from ._registry import export, node, record, recording
 
@@ -110,8 +110,10 @@ def _compute_stride(old, old_st, new):
     return out if vd == -1 else None
 
 
-def view(self, *shape):
+def view(self, *shape, size=None):
     """Mirrors `Tensor.view(*shape)` and `Tensor.view(dtype)`."""
+    if size is not None:
+        shape = sizes_or_keyword("view", shape, size)
     a = self._data
     if shape == (-1,) and a.ndim == 1:
         arr = a.view()
@@ -156,9 +158,11 @@ def _view_dtype(self, dt):
 
 
 @export(method=True)
-def reshape(input, *shape):
+def reshape(input, *sizes, shape=None):
     """Mirrors `torch.reshape`: a view when the geometry allows one, else a copy (as torch decides)."""
-    shape = _infer_size(parse_size(shape), input._data.size)
+    if shape is not None:
+        sizes = sizes_or_keyword("reshape", sizes, shape, "shape")
+    shape = _infer_size(parse_size(sizes), input._data.size)
     arr = _view_array(input._data, shape)
     if arr is not None:
         t = make_view(input, arr)
@@ -186,8 +190,10 @@ def reshape_as(self, other):
     return reshape(self, other._data.shape)
 
 
-def expand(self, *sizes):
+def expand(self, *sizes, size=None):
     """Mirrors `Tensor.expand`: a stride-0 view (writable, as in torch)."""
+    if size is not None:
+        sizes = sizes_or_keyword("expand", sizes, size)
     sizes = parse_size(sizes)
     a = self._data
     if len(sizes) < a.ndim:
@@ -337,8 +343,9 @@ _RANGES = [list(range(n)) for n in range(65)]
 
 
 @export(method=True)
-def permute(input, *dims):
+def permute(input, *dim_args, dims=None):
     """Mirrors `torch.permute`."""
+    dims = dim_args if dims is None else sizes_or_keyword("permute", dim_args, dims, "dims")
     a = input._data
     if len(dims) == 1 and type(dims[0]) in (tuple, list):
         dims = dims[0]
@@ -762,8 +769,15 @@ def _pieces(input, d, bounds):
 
 
 @export(method=True)
-def split(tensor, split_size_or_sections, dim=0):
-    """Mirrors `torch.split`: an int size gives SplitBackward0 views, a list split_with_sizes."""
+def split(tensor, split_size_or_sections=None, dim=0, *, split_size=None):
+    """Mirrors `torch.split`: an int size gives SplitBackward0 views, a list split_with_sizes (the method
+    names its size `split_size`)."""
+    if split_size is not None or split_size_or_sections is None:
+        given = sizes_or_keyword("split", () if split_size_or_sections is None else (split_size_or_sections,),
+                                 split_size, "split_size")
+        if not given:
+            raise TypeError("split() missing 1 required positional argument: 'split_size_or_sections'")
+        split_size_or_sections = given[0]
     if not isinstance(split_size_or_sections, int) and not hasattr(split_size_or_sections, "__index__"):
         return split_with_sizes(tensor, split_size_or_sections, dim)
     size = split_size_or_sections.__index__()
