@@ -138,6 +138,19 @@ def both(fn, *args, **kwargs):
     return fn(numtorch, *args, **kwargs), fn(torch, *args, **kwargs)
 
 
+def same_or_type_error(call, compare):
+    """call(torch), then call(numtorch): when torch rejects the arguments with a TypeError numtorch must too;
+    otherwise compare(numtorch's result, torch's)."""
+    import numtorch
+    try:
+        expected = call(torch)
+    except TypeError:
+        with pytest.raises(TypeError):
+            call(numtorch)
+        return
+    compare(call(numtorch), expected)
+
+
 def outcome(fn):
     """('ok', value) or ('err', class name, message) of fn(); for tables of differential cases."""
     try:

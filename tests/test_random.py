@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from conftest import same_or_type_error
 
 import numtorch
 
@@ -156,13 +157,7 @@ def test_argument_forms(call):
     same values (same seed), or both reject the call with a TypeError."""
     torch.manual_seed(4)
     numtorch.manual_seed(4)
-    try:
-        expected = call(torch)
-    except TypeError:
-        with pytest.raises(TypeError):
-            call(numtorch)
-        return
-    same(call(numtorch), expected)
+    same_or_type_error(call, same)
 
 
 @pytest.mark.parametrize("call", [
