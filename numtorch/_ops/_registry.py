@@ -65,6 +65,13 @@ def NO_OPMATH(d):
     return d, d
 
 
+def INT_TO_FLOAT_NO_OPMATH(d):
+    """Integers to the default float; float16/bfloat16 computed in their own type, every step rounded
+    (kernels whose torch code does Half arithmetic: xlogy's log(y) is a Half before the multiply)."""
+    d = P.int_to_float(d)
+    return d, d
+
+
 def INT_TO_FLOAT_TO_REAL(d):
     d = P.int_to_float(d)
     return P.computation_dtype(d), d.to_real()
@@ -94,6 +101,8 @@ class OpDef:
         self.masks = frozenset(i for i, (n, _) in enumerate(operands) if n in masks)
         self.node_cls = None              # tensor-tensor node
         self.scalar_node_cls = None       # node when the last operand is a Python number, if torch differs
+        self.number_self = False          # the function takes a Python number as `input` (torch.sub(1, x))
+        self.number_self_node_cls = None  # node then, if torch's differs (pow(Scalar, Tensor): PowBackward2)
         self.saves = ()
         self.save_plan = None             # (name, source) per saved name, built at first record
         self.fast = frozenset()           # dtypes for which same-dtype inputs compute directly
@@ -104,8 +113,9 @@ class OpDef:
         self.tensors = frozenset()        # operand positions that must be tensors
         self.fn = None
 
-    def derivative(op, node=None, scalar_node=None, **formulas):  # noqa: N805 - `self` is a formula key
-        """Attach derivative formulas, one per operand name; names of lambda args say what is saved."""
+    def derivative(op, node=None, scalar_node=None, number_self_node=None, **formulas):  # noqa: N805
+        """Attach derivative formulas, one per operand name (`self` among them); names of lambda args say
+        what is saved."""
         names = [n for n, _ in op.operands]
         fs, saves = [], set()
         for n in names:
@@ -122,6 +132,7 @@ class OpDef:
         node = node or (op.name[0].upper() + _camel(op.name[1:]) + "Backward0")
         op.node_cls = node_class(node, fs)
         op.scalar_node_cls = node_class(scalar_node, fs) if scalar_node else op.node_cls
+        op.number_self_node_cls = node_class(number_self_node, fs) if number_self_node else op.node_cls
         return op
 
     def __call__(self, *args, **kwargs):
@@ -243,6 +254,9 @@ def _compute(op, args, kw, rd_in):
         kw = dict(kw, alpha=half_number(alpha, rd_in.np), _half=rd_in.np) if half else dict(kw, alpha=alpha)
     arrays = [_operand_array(a, a._dtype if i in masks and isinstance(a, Tensor) else cd, dev, xp)
               for i, a in enumerate(args)]
+    if not isinstance(args[0], Tensor) and arrays[0] is args[0]:
+        # a number as input (number_self): torch wraps it as a tensor, cast to the op's common dtype
+        arrays[0] = xp.asarray(np.asarray(args[0]).astype(rd.np).astype(cd.np))
     try:
         r = op.kernel(xp, *arrays, **kw)
     except ValueError as e:
@@ -280,7 +294,8 @@ def _check_args(op, args):
     if len(args) < op.n_required:
         missing = op.operands[len(args)][0]
         raise TypeError(f"{op.name}() missing required argument '{missing}'")
-    if not isinstance(args[0], Tensor):
+    if not isinstance(args[0], Tensor) and not (op.number_self and isinstance(args[0], _NUMBERS)
+                                                and any(isinstance(a, Tensor) for a in args[1:])):
         raise TypeError(f"{op.name}(): argument 'input' (position 1) must be Tensor, not {type(args[0]).__name__}")
     for i, a in enumerate(args):
         if not (a is None or isinstance(a, (Tensor, int, float, complex, bool, np.number, np.bool_))):
@@ -333,6 +348,8 @@ def _record(op, args, kw, result, original_self=None):
     if op.scalar_node_cls is not cls and not isinstance(next((a for a in reversed(args) if a is not None), None),
                                                         Tensor):
         cls = op.scalar_node_cls
+    elif not isinstance(args[0], Tensor):  # a number as input (number_self)
+        cls = op.number_self_node_cls
     record(cls, args, result, saved, owned=True)
 
 
@@ -456,7 +473,7 @@ def _attach(name, fn):
 
 def pointwise(promote=DEFAULT, *, name=None, dunder=None, reflected=None, method=True, inplace=True,
               out=True, aliases=(), reject=(), kernel_name=None, fast=True, check=None, function=True, masks=(),
-              checked=False, half_numbers=False, tensors=()):
+              checked=False, half_numbers=False, tensors=(), number_self=False):
     """Declare a pointwise op over kernel `f(xp, *operands, **options)`; see the module docstring.
     `function=False` keeps an internal op (a fused backward) out of the numtorch namespace. `masks` names
     bool operands that are not promoted with the others and reach the kernel in their own dtype. `checked`:
@@ -464,7 +481,9 @@ def pointwise(promote=DEFAULT, *, name=None, dunder=None, reflected=None, method
     rather than wrapped numbers; a function instead of True maps the result dtype to the one they must fit.
     `half_numbers`: on float16/bfloat16 inputs a Python number is first rounded to that type (torch casts it
     to the common dtype; ops such as mul and div instead keep the number at full precision). `tensors` names
-    operands that must be tensors (addcmul's tensor1 and tensor2: torch's TypeError for a number)."""
+    operands that must be tensors (addcmul's tensor1 and tensor2: torch's TypeError for a number).
+    `number_self`: the function form also takes a Python number as `input` when another operand is a tensor
+    (torch wraps it: `torch.sub(1, x)`, `torch.pow(2, x)`), and so does the reflected operator."""
     def deco(kernel):
         opname = name or kernel.__name__.rstrip("_")
         operands, options = _kernel_params(kernel)
@@ -478,6 +497,7 @@ def pointwise(promote=DEFAULT, *, name=None, dunder=None, reflected=None, method
         op.checked = (lambda d: d) if checked is True else checked or None
         op.half_numbers = half_numbers
         op.tensors = frozenset(i for i, (n, _) in enumerate(operands) if n in tensors)
+        op.number_self = number_self
         op.fast_path = _fast_path(op) if fast else None
         op.fn = _make_function(op, out)
         if function:
@@ -831,6 +851,7 @@ def _make_inplace(op):
 
 
 _SCALARS = (int, float, bool)
+_NUMBERS = (int, float, complex, np.number, np.bool_)  # (bool is an int)
 _SCALAR_CATEGORY = {bool: 0, int: 1, float: 2}  # Note [promotion categories]
 
 
@@ -881,6 +902,8 @@ def _make_dunders(op, dunder, reflected):
             if type(b) in _SCALARS and op.name in _COMMUTATIVE:
                 r = fast(a, b)
                 return r if r is not None else _call(op, (a, b), {})  # as torch: `s * x` is mul(x, s)
+            if op.number_self:
+                return _call(op, (b, a), {})
             from .creation import scalar_tensor_like
             return _call(op, (scalar_tensor_like(b, a), a), {})
         rop.__name__ = f"__r{dunder}__"

@@ -5,6 +5,9 @@ Each op is one kernel over backend arrays plus its derivative formulas in numtor
 """
 from __future__ import annotations
 
+import cmath
+import math
+
 import numpy as np
 
 from .. import _dtype as D
@@ -64,7 +67,7 @@ def _int_zero_check(xp, other):
 
 # ---- arithmetic ----------------------------------------------------------------------------------
 
-@pointwise(DEFAULT, dunder="add", reject=_WIDE_UINT, kernel_name="add_stub", half_numbers=True)
+@pointwise(DEFAULT, dunder="add", reject=_WIDE_UINT, kernel_name="add_stub", half_numbers=True, number_self=True)
 def add(xp, self, other, *, alpha=1, _half=None):
     _alpha_check(self, alpha)
     if alpha != 1:
@@ -100,7 +103,7 @@ def _rsub_reflected(a, b):
 
 
 @pointwise(DEFAULT, dunder="sub", reflected=_rsub_reflected, aliases=("subtract",), reject=_WIDE_UINT,
-           kernel_name="add_stub", check=_sub_check, half_numbers=True)
+           kernel_name="add_stub", check=_sub_check, half_numbers=True, number_self=True)
 def sub(xp, self, other, *, alpha=1, _half=None):
     _alpha_check(self, alpha)
     if alpha != 1:
@@ -124,7 +127,7 @@ rsub.derivative(node="RsubBackward0", scalar_node="RsubBackward1",
                 self=lambda grad, alpha: -grad if alpha == 1 else grad * -alpha, other=lambda grad: grad)
 
 
-@pointwise(DEFAULT, dunder="mul", aliases=("multiply",))
+@pointwise(DEFAULT, dunder="mul", aliases=("multiply",), number_self=True)
 def mul(xp, self, other):
     return xp.multiply(self, other)
 
@@ -141,7 +144,7 @@ def _rtruediv(a, b):
 
 
 @pointwise(INT_TO_FLOAT, dunder="truediv", reflected=_rtruediv, name="true_divide",
-           reject=(D.complex32,), kernel_name="div_cpu")
+           reject=(D.complex32,), kernel_name="div_cpu", number_self=True)
 def true_divide(xp, self, other):
     return xp.true_divide(self, other)
 
@@ -150,7 +153,7 @@ true_divide.derivative(node="DivBackward0", self=lambda grad, other: grad / _con
                        other=lambda grad, self, other: -grad * _conj(self) / _conj(other * other))
 
 
-@pointwise(NO_OPMATH, method=False, inplace=False, name="_div_rounding")
+@pointwise(NO_OPMATH, method=False, inplace=False, name="_div_rounding", number_self=True)
 def _div_rounding(xp, self, other, *, rounding_mode):
     _int_zero_check(xp, other)
     if rounding_mode == "trunc":
@@ -168,7 +171,7 @@ def _div_rounding(xp, self, other, *, rounding_mode):
                        f"'{rounding_mode}'")
 
 
-_div_rounding.derivative(node="DivBackward1", scalar_node="DivBackward2",
+_div_rounding.derivative(node="DivBackward2",  # (torch's binding wraps a number other: div.Tensor_mode)
                          self=lambda grad: grad * 0, other=lambda grad: grad * 0)
 
 
@@ -194,7 +197,8 @@ div = export(_div_dispatch(False), name="div", method=True, aliases=("divide",))
 export(_div_dispatch(True), name="div_", method=True, function=False, method_aliases=("divide_",))
 
 
-@pointwise(NO_OPMATH, dunder="floordiv", reject=_COMPLEX | _WIDE_UINT | _BOOL, kernel_name="div_floor_cpu")
+@pointwise(NO_OPMATH, dunder="floordiv", reject=_COMPLEX | _WIDE_UINT | _BOOL, kernel_name="div_floor_cpu",
+           number_self=True)
 def floor_divide(xp, self, other):
     _int_zero_check(xp, other)
     return _floor_divide(xp, self, other)
@@ -229,10 +233,15 @@ def _floor_divide(xp, a, b):
         return xp.where(b == 0, q, xp.where(div != 0, floor, xp.copysign(0, q)))
 
 
-@pointwise(DEFAULT, dunder="mod", reject=_COMPLEX | _WIDE_UINT | _BOOL, half_numbers=True)
+@pointwise(DEFAULT, dunder="mod", reject=_COMPLEX | _WIDE_UINT | _BOOL, half_numbers=True, number_self=True)
 def remainder(xp, self, other):
     _int_zero_check(xp, other)
-    return xp.remainder(self, other)
+    r = xp.remainder(self, other)
+    if r.dtype.kind in "fc":
+        zero = r == 0
+        if zero.any():  # NumPy signs a zero as the divisor, torch keeps fmod's (the dividend's) sign
+            r = xp.where(zero, xp.copysign(r, self), r)
+    return r
 
 
 remainder.derivative(node="RemainderBackward1", scalar_node="RemainderBackward0", self=lambda grad: grad,
@@ -249,18 +258,14 @@ fmod.derivative(node="FmodBackward1", scalar_node="FmodBackward0", self=lambda g
                 other=lambda grad, self, other: -grad * (self / other).trunc())
 
 
-def _rpow(a, b):
-    from .creation import scalar_tensor_like
-    return pow(scalar_tensor_like(b, a), a)
-
-
 def _pow_check(self, exponent):
-    if getattr(self, "_dtype", None) is D.bool_ and getattr(exponent, "_dtype", None) is D.bool_:
+    if (getattr(self, "_dtype", None) is D.bool_ or type(self) is bool) and getattr(exponent, "_dtype", None) \
+            is D.bool_:
         raise NotImplementedError("\"pow\" not implemented for 'Bool'")
 
 
-@pointwise(DEFAULT, dunder="pow", reflected=_rpow, reject=_WIDE_UINT, kernel_name="pow", check=_pow_check,
-           half_numbers=True)
+@pointwise(DEFAULT, dunder="pow", reject=_WIDE_UINT, kernel_name="pow", check=_pow_check, half_numbers=True,
+           number_self=True)
 def pow(xp, self, exponent):
     if self.dtype.kind in "iub" and type(exponent) not in (float, bool, complex):
         if type(exponent) is int:
@@ -283,10 +288,22 @@ def _pow_self(grad, self, exponent):
 
 def _pow_exponent(grad, self, exponent, result):
     # d(x**e)/de = x**e * log(x), taken as its limit 0 where x == 0 and e >= 0 (torch's masking)
+    if not isinstance(self, Tensor):  # pow(number, tensor): PowBackward2, with the number's log
+        r = result * _number_log(self)
+        return grad * (r.masked_fill(exponent >= 0, 0) if self == 0 else r)
     return grad * (result * self.log()).masked_fill((self == 0) & (exponent >= 0), 0)
 
 
-pow.derivative(node="PowBackward1", scalar_node="PowBackward0", self=_pow_self, exponent=_pow_exponent)
+def _number_log(v):
+    """log of a Python number as torch's Scalar log: -inf at 0, NaN for a negative real."""
+    if isinstance(v, complex):
+        return cmath.log(v) if v else complex(-math.inf, 0.0)
+    v = float(v)
+    return math.log(v) if v > 0 else -math.inf if v == 0 else math.nan
+
+
+pow.derivative(node="PowBackward1", scalar_node="PowBackward0", number_self_node="PowBackward2", self=_pow_self,
+               exponent=_pow_exponent)
 
 
 def _float_power_dtype(*vals):
@@ -388,7 +405,7 @@ def _bitwise(name, ufunc_name, dunder):
         return getattr(xp, ufunc_name)(self, other)
     kernel.__name__ = name
     return pointwise(DEFAULT, dunder=dunder, reject=_FLOATS | _COMPLEX | _WIDE_UINT,
-                     kernel_name=f"{name}_cpu")(kernel)
+                     kernel_name=f"{name}_cpu", number_self=True)(kernel)
 
 
 bitwise_and = _bitwise("bitwise_and", "bitwise_and", "and")
@@ -401,12 +418,14 @@ def bitwise_not(xp, self):
     return xp.invert(self)
 
 
-@pointwise(DEFAULT, dunder="lshift", reject=_COMPLEX | _BOOL | _WIDE_UINT, kernel_name="lshift_cpu")
+@pointwise(DEFAULT, dunder="lshift", reject=_FLOATS | _COMPLEX | _BOOL | _WIDE_UINT, kernel_name="lshift_cpu",
+           number_self=True)
 def bitwise_left_shift(xp, self, other):
     return xp.left_shift(self, other)
 
 
-@pointwise(DEFAULT, dunder="rshift", reject=_COMPLEX | _BOOL | _WIDE_UINT, kernel_name="rshift_cpu")
+@pointwise(DEFAULT, dunder="rshift", reject=_FLOATS | _COMPLEX | _BOOL | _WIDE_UINT, kernel_name="rshift_cpu",
+           number_self=True)
 def bitwise_right_shift(xp, self, other):
     return xp.right_shift(self, other)
 

@@ -23,6 +23,7 @@ from ._registry import (
     DEFAULT,
     FUNCTIONS,
     INT_TO_FLOAT,
+    INT_TO_FLOAT_NO_OPMATH,
     INT_TO_FLOAT_TO_REAL,
     NO_OPMATH,
     OPS,
@@ -661,15 +662,17 @@ hypot.derivative(self=lambda grad, self, result: grad * self / result,
                  other=lambda grad, other, result: grad * other / result)
 
 
-@pointwise(INT_TO_FLOAT, reject=_COMPLEX, kernel_name="xlogy_cpu")
+@pointwise(INT_TO_FLOAT_NO_OPMATH, reject=_COMPLEX, kernel_name="xlogy_cpu", number_self=True)
 def xlogy(xp, self, other):
+    if not hasattr(other, "dtype"):  # a number: torch wraps it in the common dtype, log included
+        other = xp.asarray(other, self.dtype)
     with _quiet():
         r = self * xp.log(other)
         # torch: 0 * log(y) is 0 unless y is nan
         return xp.where((self == 0) & ~xp.isnan(other), xp.zeros((), r.dtype), r)
 
 
-xlogy.derivative(scalar_node="XlogyBackward2",
+xlogy.derivative(scalar_node="XlogyBackward2", number_self_node="XlogyBackward1",
                  self=lambda grad, other: grad * other.log(),
                  other=lambda grad, self, other: grad * self / other)
 
