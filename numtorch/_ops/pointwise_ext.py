@@ -456,17 +456,18 @@ _special_gammainc = _special2("special_gammainc", lambda sp, a, x: sp.gammainc(a
 _special_gammaincc = _special2("special_gammaincc", lambda sp, a, x: sp.gammaincc(a, x), "igammac_cpu")
 
 
-@pointwise(INT_TO_FLOAT, reject=_COMPLEX, kernel_name="logit_cpu", fast=False)
+@pointwise(INT_TO_FLOAT_NO_OPMATH, reject=_COMPLEX, kernel_name="logit_cpu", fast=False)
 def logit(xp, self, eps=None):
     with _quiet():
-        if eps is not None:
-            self = xp.clip(self, eps, 1 - eps)
+        if eps is not None and eps >= 0:  # (torch: a negative eps is no eps) the bounds and the clamped
+            lo = xp.asarray(eps, self.dtype)  # values in the tensor's type, as torch's scalar_t arithmetic
+            self = xp.clip(self, lo, xp.asarray(1, self.dtype) - lo).astype(self.dtype, copy=False)
         return xp.log(self / (1 - self))
 
 
 def _logit_grad(grad, self, eps):
     d = grad / (self * (1 - self))
-    if eps is None:
+    if eps is None or eps < 0:
         return d.masked_fill((self < 0) | (self > 1), float("nan"))
     return d.masked_fill((self < eps) | (self > 1 - eps), 0)
 
