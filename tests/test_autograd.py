@@ -723,3 +723,35 @@ def test_function_returning_view():
         (o * 1).sum().backward()
         return type(o.grad_fn).__name__, o._base is b, x.grad
     same(s)
+
+
+_VIEW_FILL_DIST = {
+    "y[:]": lambda L, y, v, w: y[:], "y[...]": lambda L, y, v, w: y[...], "y[:, :]": lambda L, y, v, w: y[:, :],
+    "y[()]": lambda L, y, v, w: y[()], "y[0]": lambda L, y, v, w: y[0], "y[:, 0]": lambda L, y, v, w: y[:, 0],
+    "y[1:, 0]": lambda L, y, v, w: y[1:, 0], "y[0, 1:]": lambda L, y, v, w: y[0, 1:],
+    "y[0, :]": lambda L, y, v, w: y[0, :], "y[None]": lambda L, y, v, w: y[None],
+    "y[:, None]": lambda L, y, v, w: y[:, None], "y[0, None]": lambda L, y, v, w: y[0, None],
+    "y[None, 0]": lambda L, y, v, w: y[None, 0], "y[..., 0]": lambda L, y, v, w: y[..., 0],
+    "y[0:3, 0]": lambda L, y, v, w: y[0:3, 0], "y[:, 0:4]": lambda L, y, v, w: y[:, 0:4],
+    "y[:, -1]": lambda L, y, v, w: y[:, -1], "y[None, :, 0]": lambda L, y, v, w: y[None, :, 0],
+    "fill_(1.)": lambda L, y, v, w: y.clone().fill_(1.0), "fill_(v)": lambda L, y, v, w: y.clone().fill_(v),
+    "copy_(w)": lambda L, y, v, w: y.clone().copy_(w), "dist": lambda L, y, v, w: L.dist(y, w),
+    "dist(p=1)": lambda L, y, v, w: L.dist(y, w, 1),
+}
+
+
+@pytest.mark.parametrize("name", list(_VIEW_FILL_DIST))
+def test_node_names_of_views_fills_and_dist(name):
+    """The node torch records (and its name()) for basic indexing (the last view applied; a tuple's full
+    slices apply nothing), fill_ with a number or a tensor, copy_ (C++-qualified), and dist; the gradients
+    of the fills and dist agree too."""
+    out = []
+    for L in (torch, numtorch):
+        x = L.arange(12.0).view(3, 4).requires_grad_()
+        v = L.tensor(2.0, requires_grad=True)
+        r = _VIEW_FILL_DIST[name](L, x * 1, v, L.full((3, 4), 0.5))
+        grads = L.autograd.grad((r * L.arange(1.0, r.numel() + 1).view(r.shape)).sum(), (x, v),
+                                allow_unused=True)
+        out.append((r.grad_fn.name(), type(r.grad_fn).__name__,
+                    [None if g is None else g.tolist() for g in grads]))
+    assert out[0] == out[1]

@@ -14,9 +14,10 @@ from ._registry import check_inplace_leaf, export, node, record, recording, writ
 ToCopyBackward0 = node("ToCopyBackward0", self=lambda grad, self_dtype, self_device:
                        grad.to(device=self_device, dtype=self_dtype))
 CloneBackward0 = node("CloneBackward0", self=lambda grad: grad)
-CopyBackwards = node("CopyBackwards", self=lambda grad: grad * 0, src=lambda grad, src_dtype, src_device:
-                     grad.to(device=src_device, dtype=src_dtype))
-FillBackward = node("FillBackward0", self=lambda grad: grad * 0)
+CopyBackwards = node("torch::autograd::CopyBackwards", self=lambda grad: grad * 0,
+                     src=lambda grad, src_dtype, src_device: grad.to(device=src_device, dtype=src_dtype))
+FillBackward2 = node("FillBackward2", self=lambda grad: grad * 0)  # fill_(number)
+FillBackward3 = node("FillBackward3", self=lambda grad: grad * 0, value=lambda grad: grad.sum())  # fill_(tensor)
 ZeroBackward0 = node("ZeroBackward0", self=lambda grad: grad * 0)
 
 
@@ -202,17 +203,21 @@ def copy_(self, src, non_blocking=False):
 def fill_(self, value):
     """Mirrors `Tensor.fill_` (a Python number or a 0-dim tensor)."""
     check_inplace_leaf(self)
-    if isinstance(value, Tensor):
-        if value._data.ndim != 0:
+    vt = value if isinstance(value, Tensor) else None
+    if vt is not None:
+        if vt._data.ndim != 0:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
-                               f"{value._data.ndim} dimensions.")
-        value = value.item()
+                               f"{vt._data.ndim} dimensions.")
+        value = vt.item()
     P.check_number(value, self._dtype)
     write_into(self, np.array(value).astype(self._dtype.np) if self._dtype is not D.bfloat16 else
                np.array(value, dtype=np.float32).astype(self._dtype.np))
-    if recording(self):
+    if recording(self, vt):
         from ..autograd.inplace import rebase_history
-        rebase_history(self, lambda: record(FillBackward, (self,), self, {}))
+        if vt is None:
+            rebase_history(self, lambda: record(FillBackward2, (self,), self, {}))
+        else:
+            rebase_history(self, lambda: record(FillBackward3, (self, vt), self, {}))
     return self
 
 

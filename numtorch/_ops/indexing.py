@@ -155,16 +155,29 @@ def _move_index(arr, t):
     return move(arr, CPU, t._device)
 
 
-def _node_for(key):
+def _node_for(key, shape):
+    """torch's node for a basic index: the last view it applies walking the index left to right (select for
+    an int, unsqueeze for None, slice for a slice, except that a tuple's full slices apply nothing); with
+    nothing applied, an alias.  A lone slice always slices."""
+    if type(key) is slice:
+        return SliceBackward0
     if not isinstance(key, tuple):
         key = (key,)
-    if any(isinstance(k, slice) for k in key):
-        return SliceBackward0
-    if any(type(k) is int for k in key):
-        return SelectBackward0
-    if any(k is None for k in key):
-        return UnsqueezeBackward0
-    return AliasBackward0
+    node = AliasBackward0
+    d = 0
+    for k in key:
+        if k is None:
+            node = UnsqueezeBackward0
+        elif k is Ellipsis:
+            d += len(shape) - sum(1 for j in key if j is not None and j is not Ellipsis)
+        elif type(k) is slice:
+            if k.indices(shape[d]) != (0, shape[d], 1):
+                node = SliceBackward0
+            d += 1
+        else:
+            node = SelectBackward0
+            d += 1
+    return node
 
 
 def getitem(self, key):
@@ -181,7 +194,6 @@ def getitem(self, key):
             return t
     elif tk is tuple and len(key) <= a.ndim and self._device is CPU:
         fast = True
-        has_slice = False
         for d, k in enumerate(key):
             t = type(k)
             if t is int:
@@ -194,7 +206,6 @@ def getitem(self, key):
                 if st is not None and (type(st) is not int or st <= 0):
                     fast = False
                     break
-                has_slice = True
             else:
                 fast = False
                 break
@@ -204,8 +215,7 @@ def getitem(self, key):
                 arr = a[key + (Ellipsis,)]
             t = make_view(self, arr)
             if self._rg and recording(self):
-                record(SliceBackward0 if has_slice else SelectBackward0, (self,), t,
-                       {"self_sizes": a.shape, "index": key})
+                record(_node_for(key, a.shape), (self,), t, {"self_sizes": a.shape, "index": key})
             return t
     elif tk is Tensor and key._dtype is _int64 and key._device is CPU and self._device is CPU and a.ndim \
             and key._data.ndim:
@@ -251,7 +261,8 @@ def _getitem(self, key):
                 arr = self._data[idx + (Ellipsis,)]
         t = make_view(self, arr)
         if recording(self):
-            record(_node_for(key), (self,), t, {"self_sizes": self._data.shape, "index": idx})
+            record(_node_for(idx if isinstance(key, tuple) else key, self._data.shape), (self,), t,
+                   {"self_sizes": self._data.shape, "index": idx})
         return t
     arr = self._data[idx]
     t = wrap(arr, self._dtype, self._device)

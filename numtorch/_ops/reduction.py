@@ -808,6 +808,25 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     return t
 
 
+def _dist_grad(grad, self, other, p, result):
+    diff = self - other
+    return _norm_grad(grad, diff, result, p, tuple(range(diff.ndim)), False)
+
+
+DistBackward0 = node("DistBackward0", self=_dist_grad,
+                     other=lambda grad, self, other, p, result: -_dist_grad(grad, self, other, p, result))
+
+
+@export(method=True)
+def dist(input, other, p=2):
+    """Mirrors `torch.dist`: the p-norm of input - other (broadcast), recorded as one DistBackward0."""
+    p = float(p)
+    t = norm(input.detach() - other.detach(), p)
+    if recording(input, other):
+        record(DistBackward0, (input, other), t, {"self": input, "other": other, "p": p, "result": t})
+    return t
+
+
 LogsumexpBackward0 = node("LogsumexpBackward0", self=lambda grad, self, result, dims, keepdim:
                           _restore(grad, dims, keepdim, self.ndim)
                           * (self - _restore(result, dims, keepdim, self.ndim)).exp())

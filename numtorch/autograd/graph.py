@@ -35,8 +35,10 @@ class Node:
         self._seq_nr = next(_seq)
         self.next_functions = ()
 
+    _qualified = None  # torch's name() where it is C++-qualified ("torch::autograd::CopyBackwards")
+
     def name(self):
-        return type(self).__name__
+        return self._qualified or type(self).__name__
 
     def __repr__(self):
         return f"<{type(self).__name__} object at {hex(id(self))}>"
@@ -518,8 +520,10 @@ def node_class(name, formulas, n_outputs=1):
         for i, f in enumerate(formulas):
             for n in f[1] if f is not None else ():
                 uses.setdefault(n, []).append(i)
-        cls = type(name, (FormulaNode,), {"__slots__": (), "_formulas": formulas, "_n_outputs": n_outputs,
-                                          "_uses": {k: tuple(v) for k, v in uses.items()}})
+        short = name.rpartition("::")[2]  # a C++-qualified name: the class is named as torch's Python one
+        cls = type(short, (FormulaNode,), {"__slots__": (), "_formulas": formulas, "_n_outputs": n_outputs,
+                                           "_uses": {k: tuple(v) for k, v in uses.items()},
+                                           "_qualified": name if short != name else None})
         _node_classes[key] = cls
     return cls
 
