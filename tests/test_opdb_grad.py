@@ -46,8 +46,6 @@ NAME_XFAIL: dict[str, str] = {
     **dict.fromkeys(["cholesky_inverse", "diff", "einsum", "linalg.vecdot", "linalg.cond",
                      "linalg.matrix_power", "linalg.multi_dot", "linalg.tensorinv"],
                     "composite of other numtorch ops: the last op's node shows"),
-    **dict.fromkeys(["div.trunc_rounding", "div.floor_rounding"], "rounding div records DivBackward1, "
-                    "torch DivBackward2"),
     **dict.fromkeys(["linalg.lstsq", "linalg.lstsq.grad_oriented"],
                     "lstsq's gradient is recorded through its matmul composite (MmBackward0); torch has one "
                     "LinalgLstsqBackward0 node"),
