@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import math as _math
 import warnings as _warnings
 
 from . import _dtype
@@ -59,7 +60,22 @@ from .random import Generator  # noqa: E402
 
 globals().update(_CPU_TYPES)
 
-__version__ = "0.1.0"
+from . import version  # noqa: E402
+from ._settings import (  # noqa: E402
+    are_deterministic_algorithms_enabled,
+    get_float32_matmul_precision,
+    get_num_interop_threads,
+    get_num_threads,
+    is_deterministic_algorithms_warn_only_enabled,
+    set_float32_matmul_precision,
+    set_num_interop_threads,
+    set_num_threads,
+    use_deterministic_algorithms,
+)
+
+__version__ = version.__version__
+inf, nan, pi, e = _math.inf, _math.nan, _math.pi, _math.e
+newaxis = None
 
 
 def result_type(tensor1, tensor2):

@@ -3,6 +3,7 @@ the registry (dunders, in-place, out=, errors), copies and conversions, the Pyth
 from __future__ import annotations
 
 import operator
+import re
 import warnings
 
 import numpy as np
@@ -435,3 +436,43 @@ def test_number_as_input():
     assert_same(numtorch.add(1, 2), torch.add(1, 2))
     assert_same(numtorch.add(1.5, numtorch.ones(2, dtype=numtorch.int32)),
                 torch.add(1.5, torch.ones(2, dtype=torch.int32)))
+
+
+def test_constants_settings_and_version():
+    """torch's constants; the settings numtorch records and reports back (checked as torch checks them);
+    torch.version's fields on a build without CUDA."""
+    import math
+    assert (numtorch.inf, numtorch.pi, numtorch.e, numtorch.newaxis) == (torch.inf, torch.pi, torch.e, None)
+    assert math.isnan(numtorch.nan)
+    n = numtorch.get_num_threads()
+    numtorch.set_num_threads(3)
+    assert numtorch.get_num_threads() == 3
+    numtorch.set_num_threads(n)
+    for bad in (0, 2.5):
+        with pytest.raises(RuntimeError) as th:
+            torch.set_num_threads(bad)
+        with pytest.raises(RuntimeError, match=re.escape(str(th.value))):
+            numtorch.set_num_threads(bad)
+    numtorch.set_float32_matmul_precision("high")
+    assert numtorch.get_float32_matmul_precision() == "high"
+    with pytest.warns(UserWarning, match="is not one of"):
+        numtorch.set_float32_matmul_precision("fast")
+    assert numtorch.get_float32_matmul_precision() == "high"
+    numtorch.set_float32_matmul_precision("highest")
+    numtorch.use_deterministic_algorithms(True, warn_only=True)
+    assert numtorch.are_deterministic_algorithms_enabled() and numtorch.is_deterministic_algorithms_warn_only_enabled()
+    numtorch.use_deterministic_algorithms(False)
+    assert not numtorch.are_deterministic_algorithms_enabled()
+    with pytest.raises(TypeError):
+        numtorch.use_deterministic_algorithms("yes")
+    if not numtorch.cuda.is_available():
+        assert numtorch.version.cuda is None
+    assert numtorch.version.__version__ == numtorch.__version__
+
+
+def test_ravel():
+    for make in (lambda L: L.arange(6.0).view(2, 3), lambda L: L.arange(6.0).view(2, 3).t()):
+        a, b = make(numtorch).requires_grad_(), make(torch).requires_grad_()
+        ra, rb = (a * 1).ravel(), (b * 1).ravel()
+        assert ra.tolist() == rb.tolist() and ra.grad_fn.name() == rb.grad_fn.name()
+        assert numtorch.ravel(a).tolist() == torch.ravel(b).tolist()

@@ -182,6 +182,12 @@ def _contig():
     return contiguous_format
 
 
+@export(method=True)
+def ravel(input):
+    """Mirrors `torch.ravel`: a contiguous 1-d view (of a contiguous copy when input is not contiguous)."""
+    return input.contiguous().view(-1)
+
+
 def view_as(self, other):
     return view(self, other._data.shape)
 
