@@ -30,12 +30,11 @@ class Node:
     # hooks are rare: class-level None until a hook is registered (then stored in the instance __dict__)
     _pre_hooks = _hooks = _tensor_pre_hooks = _retain_hooks = None
     _has_hooks = False  # set with any of the four above: the engine's one check on its hot path
+    _qualified = None  # torch's name() where it is C++-qualified ("torch::autograd::CopyBackwards")
 
     def __init__(self):
         self._seq_nr = next(_seq)
         self.next_functions = ()
-
-    _qualified = None  # torch's name() where it is C++-qualified ("torch::autograd::CopyBackwards")
 
     def name(self):
         return self._qualified or type(self).__name__
