@@ -643,3 +643,23 @@ def test_large_calls_cross_many_blocks(g):
         assert_same(g.randint(n, -3, 11, np.int16), tnp(torch.randint(-3, 11, (n,), dtype=torch.int16)))
         assert_same(g.normal(n, np.float64, 1.0, 2.0), tnp(torch.empty(n, dtype=torch.float64).normal_(1, 2)))
         check_state(g)
+
+
+@pytest.mark.parametrize("block,tail", [(8, 4), (64, 16)])
+def test_randperm_blocks_under_stress(g, monkeypatch, block, tail):
+    """Tiny blocks make most steps conflict (shared targets, refilled positions, long chains, groups of
+    several steps): the block algorithm still equals the sequential shuffle on the same draws."""
+    monkeypatch.setattr(R, "_PERM_BLOCK", block)
+    monkeypatch.setattr(R, "_PERM_TAIL", tail)
+    rng = np.random.default_rng(block)
+    for n in [tail + 1, 2 * block + 1] + rng.integers(tail + 1, 3000, 12).tolist():
+        seeded(g, int(rng.integers(0, 2 ** 62)))
+        st = g.get_state()
+        perm = g.randperm(int(n))
+        g.set_state(st)
+        a = list(range(n))
+        draws = g._draw32(n - 1).tolist()
+        for i in range(n - 1):
+            j = i + draws[i] % (n - i)
+            a[i], a[j] = a[j], a[i]
+        assert perm.tolist() == a, n
