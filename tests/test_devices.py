@@ -115,3 +115,12 @@ def test_cuda_mixing_error():
     with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
         a + b
     assert (a + numtorch.tensor(1.0)).is_cuda  # 0-dim CPU joins
+
+
+def test_pinned_memory_without_accelerator():
+    for L in (torch, numtorch):
+        assert L.ones(2).is_pinned() is False
+    if not numtorch.cuda.is_available() and not torch.cuda.is_available():
+        for L in (torch, numtorch):
+            with pytest.raises(RuntimeError, match="Cannot access accelerator device"):
+                L.ones(2).pin_memory()

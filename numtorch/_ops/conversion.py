@@ -259,6 +259,22 @@ def resize_(self, *sizes, memory_format=None):
     return self
 
 
+def is_pinned(self, device=None):
+    """Mirrors `Tensor.is_pinned`: numtorch never allocates page-locked memory."""
+    return False
+
+
+def pin_memory(self, device=None):
+    """Mirrors `Tensor.pin_memory`: torch's error without an accelerator; with one, a copy (in ordinary
+    memory: pinning only speeds up host-to-device copies, and CuPy copies from any host array)."""
+    from .. import cuda
+    if not cuda.is_available():
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+    return clone(self)
+
+
+Tensor.is_pinned = is_pinned
+Tensor.pin_memory = pin_memory
 Tensor.copy_ = copy_
 Tensor.fill_ = fill_
 Tensor.zero_ = zero_
