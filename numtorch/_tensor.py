@@ -561,8 +561,7 @@ class Tensor:
     def type_as(self, other):
         return self.to(other._dtype)
 
-    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None,
-                   pin_memory=False):
+    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None):
         from ._ops.creation import tensor
         return tensor(data, dtype=dtype or self._dtype, device=device or self._device,
                       requires_grad=requires_grad)

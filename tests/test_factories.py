@@ -268,3 +268,17 @@ def test_every_dtype_roundtrip(dt):
     assert_same(a, b)
     assert a.tolist() == b.tolist()
     assert_same(numtorch.zeros(2, dtype=getattr(numtorch, dt)), torch.zeros(2, dtype=getattr(torch, dt)))
+
+
+@pytest.mark.parametrize("call", [
+    lambda L: L.zeros(2, pin_memory=True), lambda L: L.empty(2, pin_memory=True),
+    lambda L: L.full((2,), 1.0, pin_memory=True), lambda L: L.tensor([1.0], pin_memory=True),
+    lambda L: L.arange(3, pin_memory=True), lambda L: L.eye(2, pin_memory=True),
+    lambda L: L.rand(2, pin_memory=True), lambda L: L.randint(3, (2,), pin_memory=True),
+    lambda L: L.ones(2).new_zeros(2, pin_memory=True),
+])
+def test_pin_memory_without_accelerator(call):
+    """pin_memory=True needs an accelerator's pinned allocator: without one, torch's error."""
+    if numtorch.cuda.is_available() or torch.cuda.is_available():
+        pytest.skip("an accelerator is present: pinning is allowed")
+    same_error(lambda: call(numtorch), lambda: call(torch))

@@ -71,6 +71,15 @@ def _sizes(name, size):
     return s
 
 
+def check_pin_memory():
+    """torch's error for pin_memory=True where nothing can pin host memory.  With an accelerator numtorch
+    takes the flag and allocates ordinary memory: pinning only speeds up copies to the device."""
+    from .. import cuda
+    if not cuda.is_available():
+        raise RuntimeError("pin_memory=True requires a CUDA or other accelerator backend; no pinned memory "
+                           "allocator is available on this system.")
+
+
 def _filled(name, size, fill, dtype, device, requires_grad, out):
     if out is None and device is None and not requires_grad and _default_devices[-1] is CPU and \
             (fill is None or type(fill) is int and 0 <= fill <= 1):
@@ -100,6 +109,8 @@ def _filled(name, size, fill, dtype, device, requires_grad, out):
 def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
           requires_grad=False, names=None):
     """Mirrors `torch.zeros`."""
+    if pin_memory:
+        check_pin_memory()
     if size is not None:
         sizes = sizes_or_keyword("zeros", sizes, size)
     return _filled("zeros", sizes, 0, dtype, device, requires_grad, out)
@@ -109,6 +120,8 @@ def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None, pin
 def ones(*sizes, size=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
          requires_grad=False, names=None):
     """Mirrors `torch.ones`."""
+    if pin_memory:
+        check_pin_memory()
     if size is not None:
         sizes = sizes_or_keyword("ones", sizes, size)
     return _filled("ones", sizes, 1, dtype, device, requires_grad, out)
@@ -118,6 +131,8 @@ def ones(*sizes, size=None, out=None, dtype=None, layout=None, device=None, pin_
 def empty(*sizes, size=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
           requires_grad=False, memory_format=None, names=None):
     """Mirrors `torch.empty` (NumPy's uninitialised memory, like torch's)."""
+    if pin_memory:
+        check_pin_memory()
     if size is not None:
         sizes = sizes_or_keyword("empty", sizes, size)
     return _filled("empty", sizes, None, dtype, device, requires_grad, out)
@@ -127,6 +142,8 @@ def empty(*sizes, size=None, out=None, dtype=None, layout=None, device=None, pin
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, pin_memory=False,
          requires_grad=False):
     """Mirrors `torch.full`: the dtype follows `fill_value` when none is given."""
+    if pin_memory:
+        check_pin_memory()
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     if dtype is None:
@@ -138,6 +155,8 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, pi
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, pin_memory=False,
                   requires_grad=False):
     """Mirrors `torch.empty_strided`: storage just large enough for the strided geometry."""
+    if pin_memory:
+        check_pin_memory()
     size, stride = parse_size((size,)), parse_size((stride,))
     if len(size) != len(stride):
         raise RuntimeError("mismatch in length of strides and shape")
@@ -221,6 +240,8 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
 def _new(fill, name):
     def method(self, *sizes, size=None, dtype=None, device=None, requires_grad=False, layout=None,
                pin_memory=False):
+        if pin_memory:
+            check_pin_memory()
         if size is not None:
             sizes = sizes_or_keyword(name, sizes, size)
         return _filled("new", sizes, fill, dtype or self._dtype, self._device if device is None else device,
@@ -236,13 +257,14 @@ Tensor.new_empty = _new(None, "new_empty")
 def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
               pin_memory=False):
     return full(size, fill_value, dtype=dtype or self._dtype, device=self._device if device is None else device,
-                requires_grad=requires_grad)
+                requires_grad=requires_grad, pin_memory=pin_memory)
 
 
 def _new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False, layout=None,
                        pin_memory=False):
     return empty_strided(size, stride, dtype=dtype or self._dtype,
-                         device=self._device if device is None else device, requires_grad=requires_grad)
+                         device=self._device if device is None else device, requires_grad=requires_grad,
+                         pin_memory=pin_memory)
 
 
 Tensor.new_full = _new_full
@@ -431,6 +453,8 @@ def _np_from_flat(flat, dt):
 @export
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """Mirrors `torch.tensor`: always copies `data`."""
+    if pin_memory:
+        check_pin_memory()
     if isinstance(data, Tensor):
         warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
                       "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
@@ -508,6 +532,8 @@ def from_numpy(ndarray):
 @export
 def scalar_tensor(s, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False):
     """Mirrors `torch.scalar_tensor` (default dtype)."""
+    if pin_memory:
+        check_pin_memory()
     dt = dtype or D._default[0]
     return _finish(wrap(move(_np_scalar(s, dt), CPU, _dev(device)), dt, _dev(device)), requires_grad)
 
@@ -533,6 +559,8 @@ def _num(x):
 def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, pin_memory=False,
            requires_grad=False):
     """Mirrors `torch.arange`: int64 for integer bounds, the default dtype otherwise."""
+    if pin_memory:
+        check_pin_memory()
     start, end, step = _num(start), _num(end), _num(step)
     if end is None:
         start, end = 0, start
@@ -580,6 +608,8 @@ def range_(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, pin_memory=False,
              requires_grad=False):
     """Mirrors `torch.linspace`: the first half counts up from start, the second down from end."""
+    if pin_memory:
+        check_pin_memory()
     start, end = _num(start), _num(end)
     if not isinstance(steps, int) or isinstance(steps, bool):
         steps = int(_num(steps))
@@ -614,6 +644,8 @@ def _linspace_values(start, end, steps, dt):
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              pin_memory=False, requires_grad=False):
     """Mirrors `torch.logspace`."""
+    if pin_memory:
+        check_pin_memory()
     dt = dtype or D._default[0]
     exps = _linspace_values(_num(start), _num(end), int(steps), D.float64 if dt._category == 2 else dt)
     vals = np.power(float(base), exps.astype(np.float64)).astype(dt.np)
@@ -626,6 +658,8 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
 @export
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False):
     """Mirrors `torch.eye`."""
+    if pin_memory:
+        check_pin_memory()
     if m is None:
         m = n
     if n < 0:

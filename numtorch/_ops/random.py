@@ -18,7 +18,7 @@ from .._tensor import Tensor, wrap
 from ._meta import sizes_or_keyword
 from ._promotion import cxx_double as _g
 from ._registry import check_inplace_leaf, export, write_into
-from .creation import _dev, _like, _sizes, empty
+from .creation import _dev, _like, _sizes, check_pin_memory, empty
 
 _random_module = []
 
@@ -124,6 +124,8 @@ def _normal_draw(g, mean=0.0, std=1.0):
 def rand(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
          requires_grad=False):
     """Mirrors `torch.rand`: uniform on [0, 1), torch's exact CPU stream."""
+    if pin_memory:
+        check_pin_memory()
     size = sizes if size is None else sizes_or_keyword("rand", sizes, size)
     dt = dtype or (out._dtype if out is not None else D._default[0])
     _float_only("check_uniform_bounds", dt)
@@ -134,6 +136,8 @@ def rand(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, d
 def randn(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
           requires_grad=False):
     """Mirrors `torch.randn`: standard normal, torch's exact CPU stream."""
+    if pin_memory:
+        check_pin_memory()
     size = sizes if size is None else sizes_or_keyword("randn", sizes, size)
     dt = dtype or (out._dtype if out is not None else D._default[0])
     _float_only("normal_kernel_cpu", dt)
@@ -208,6 +212,8 @@ def _int64_arg(v, name, pos, args):
 def randint(*args, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
             requires_grad=False, size=None, low=None, high=None):
     """Mirrors `torch.randint(low=0, high, size)`: int64 by default."""
+    if pin_memory:
+        check_pin_memory()
     if size is not None or high is not None or low is not None:
         args = _bind("randint", args, {"low": low, "high": high, "size": size}, ("low", "high", "size"),
                      ("high", "size"))
@@ -235,6 +241,8 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
              requires_grad=False):
     """Mirrors `torch.randperm` (int64 by default)."""
+    if pin_memory:
+        check_pin_memory()
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     g = _gen(generator)
@@ -247,6 +255,8 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
            pin_memory=False, requires_grad=False):
     """Mirrors `torch.normal`'s four overloads (tensor/float mean and std, or floats with size)."""
+    if pin_memory:
+        check_pin_memory()
     g = _gen(generator)
     tm, ts = isinstance(mean, Tensor), isinstance(std, Tensor)
     if not tm and not ts:
