@@ -87,6 +87,43 @@ def memory_allocated(device=None):
     return cupy().get_default_memory_pool().used_bytes()
 
 
+def memory_reserved(device=None):
+    """Bytes CuPy's memory pool holds (torch's caching allocator reserve); 0 without a GPU."""
+    if not _probe():
+        return 0
+    from ._backends import cupy
+    return cupy().get_default_memory_pool().total_bytes()
+
+
+def max_memory_allocated(device=None):
+    """0 without a GPU, as torch's CPU builds.  CuPy's pool keeps no high-water mark, so with a GPU there is
+    no true peak to report: an error rather than a wrong number."""
+    if not _probe():
+        return 0
+    raise NotImplementedError("numtorch cannot report peak CUDA memory: CuPy's memory pool keeps no peak; "
+                              "use torch.cuda.memory_allocated()")
+
+
+def reset_peak_memory_stats(device=None):
+    """Nothing to reset: numtorch keeps no peak statistics."""
+
+
+reset_max_memory_allocated = reset_peak_memory_stats
+
+
+def get_device_capability(device=None):
+    """(major, minor) compute capability of the current GPU."""
+    _require()
+    from ._backends import cupy
+    cc = cupy().cuda.Device(_state["current"]).compute_capability  # e.g. "80"
+    return int(cc[:-1]), int(cc[-1])
+
+
+def is_bf16_supported(including_emulation=True):
+    """False without a GPU; with one, whether it computes in bfloat16 natively (compute capability 8.0+)."""
+    return _probe() and get_device_capability() >= (8, 0)
+
+
 def __getattr__(name):
     from ._legacy import CUDA_TYPES
     if name in CUDA_TYPES:

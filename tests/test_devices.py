@@ -124,3 +124,13 @@ def test_pinned_memory_without_accelerator():
         for L in (torch, numtorch):
             with pytest.raises(RuntimeError, match="Cannot access accelerator device"):
                 L.ones(2).pin_memory()
+
+
+def test_cuda_memory_queries_without_gpu():
+    """Without a GPU, torch's CPU build reports no CUDA memory and no bfloat16 support; so does numtorch."""
+    if numtorch.cuda.is_available():
+        pytest.skip("a GPU is present")
+    for name in ("memory_allocated", "memory_reserved", "max_memory_allocated"):
+        assert getattr(numtorch.cuda, name)() == getattr(torch.cuda, name)() == 0
+    assert numtorch.cuda.is_bf16_supported() is torch.cuda.is_bf16_supported() is False
+    assert numtorch.cuda.reset_peak_memory_stats() is None
