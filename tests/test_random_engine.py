@@ -373,7 +373,8 @@ def test_randperm_dtypes(g):
     seeded(g, 6)
     for npdt, tdt in [(np.int32, torch.int32), (np.float32, torch.float32), (np.int16, torch.int16),
                       (np.float64, torch.float64)]:
-        assert_same(g.randperm(300, npdt), tnp(torch.randperm(300, dtype=tdt)))
+        for n in (300, 5000):  # the plain loop and the block algorithm
+            assert_same(g.randperm(n, npdt), tnp(torch.randperm(n, dtype=tdt)))
     check_state(g)
 
 
