@@ -736,6 +736,7 @@ _VIEW_FILL_DIST = {
     "y[:, -1]": lambda L, y, v, w: y[:, -1], "y[None, :, 0]": lambda L, y, v, w: y[None, :, 0],
     "fill_(1.)": lambda L, y, v, w: y.clone().fill_(1.0), "fill_(v)": lambda L, y, v, w: y.clone().fill_(v),
     "copy_(w)": lambda L, y, v, w: y.clone().copy_(w), "dist": lambda L, y, v, w: L.dist(y, w),
+    "fill(y, 1.)": lambda L, y, v, w: L.fill(y, 1.0), "fill(y, v)": lambda L, y, v, w: L.fill(y, v),
     "dist(p=1)": lambda L, y, v, w: L.dist(y, w, 1),
 }
 

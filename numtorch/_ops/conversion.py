@@ -16,6 +16,8 @@ ToCopyBackward0 = node("ToCopyBackward0", self=lambda grad, self_dtype, self_dev
 CloneBackward0 = node("CloneBackward0", self=lambda grad: grad)
 CopyBackwards = node("torch::autograd::CopyBackwards", self=lambda grad: grad * 0,
                      src=lambda grad, src_dtype, src_device: grad.to(device=src_device, dtype=src_dtype))
+FillBackward0 = node("FillBackward0", self=lambda grad: grad * 0)  # fill(input, number)
+FillBackward1 = node("FillBackward1", self=lambda grad: grad * 0, value=lambda grad: grad.sum())  # fill(, tensor)
 FillBackward2 = node("FillBackward2", self=lambda grad: grad * 0)  # fill_(number)
 FillBackward3 = node("FillBackward3", self=lambda grad: grad * 0, value=lambda grad: grad.sum())  # fill_(tensor)
 ZeroBackward0 = node("ZeroBackward0", self=lambda grad: grad * 0)
@@ -219,6 +221,22 @@ def fill_(self, value):
         else:
             rebase_history(self, lambda: record(FillBackward3, (self, vt), self, {}))
     return self
+
+
+@export(method=False)
+def fill(input, value):
+    """Mirrors `torch.fill`: a new tensor like input, every element value (FillBackward0, or FillBackward1
+    with a tensor value, which gets the gradient's sum)."""
+    from ..autograd.grad_mode import no_grad
+    with no_grad():
+        r = input.clone().fill_(value)
+    vt = value if isinstance(value, Tensor) else None
+    if recording(input, vt):
+        if vt is None:
+            record(FillBackward0, (input,), r, {})
+        else:
+            record(FillBackward1, (input, vt), r, {})
+    return r
 
 
 def zero_(self):
