@@ -756,3 +756,16 @@ def test_node_names_of_views_fills_and_dist(name):
         out.append((r.grad_fn.name(), type(r.grad_fn).__name__,
                     [None if g is None else g.tolist() for g in grads]))
     assert out[0] == out[1]
+
+
+def test_floor_divide_records_torchs_not_implemented_node():
+    """torch records a node for floor_divide that raises when the backward reaches it (the result requires
+    grad); numtorch too, with torch's name and message."""
+    out = []
+    for L in (torch, numtorch):
+        x = L.tensor([5.0, 7.0], requires_grad=True)
+        r = x // 2
+        with pytest.raises(RuntimeError) as e:
+            r.sum().backward()
+        out.append((r.requires_grad, r.grad_fn.name(), type(r.grad_fn).__name__, str(e.value)))
+    assert out[0] == out[1]

@@ -204,6 +204,14 @@ def floor_divide(xp, self, other):
     return _floor_divide(xp, self, other)
 
 
+def _no_derivative(grad):
+    raise RuntimeError("derivative for aten::floor_divide is not implemented")
+
+
+# torch records a node that raises when the backward reaches it
+floor_divide.derivative(node="torch::autograd::NotImplemented", self=_no_derivative, other=_no_derivative)
+
+
 _F32 = np.dtype(np.float32)
 
 
