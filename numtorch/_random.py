@@ -1431,12 +1431,8 @@ def _check_from_to_in_range(frm, to_inc, dt):
     """check_from_to_in_range of random_ and randint: both ends within the dtype's range (uint64: within
     int64's non-negative half); for floating types a warning beyond +-2**digits, where not every integer
     is a value."""
-    lo, hi, digits = _FROM_TO_RANGE[dt] if not _is_bf16(dt) else _BF16_FROM_TO
-    if digits is not None:
-        lo_x, hi_x = max(lo, -(1 << digits)), min(hi, 1 << digits)
-        if lo_x <= frm <= hi_x and lo_x <= to_inc <= hi_x:
-            return
-    elif lo <= frm <= hi and lo <= to_inc <= hi:
+    lo, hi, digits, quiet = _FROM_TO_RANGE[dt] if not _is_bf16(dt) else _BF16_FROM_TO
+    if quiet[0] <= frm <= quiet[1] and quiet[0] <= to_inc <= quiet[1]:
         return
     name = _type_meta(dt)
     for v, what in ((frm, "from"), (to_inc, "to - 1")):
@@ -1450,12 +1446,17 @@ def _check_from_to_in_range(frm, to_inc, dt):
                           UserWarning, stacklevel=4)
 
 
-# (low, high, digits): the range check_from_to_in_range allows, and for floats the exactly representable one
-_FROM_TO_RANGE = {np.dtype(np.bool_): (0, 1, None), np.dtype(np.uint64): (0, (1 << 63) - 1, None)}
-_FROM_TO_RANGE.update((np.dtype(t), (int(np.iinfo(t).min), int(np.iinfo(t).max), None))
+def _from_to_range(lo, hi, digits=None):
+    """(low, high, digits, quiet): the range check_from_to_in_range allows, the float type's digits, and
+    the range where it neither raises nor warns."""
+    return lo, hi, digits, (lo, hi) if digits is None else (max(lo, -(1 << digits)), min(hi, 1 << digits))
+
+
+_FROM_TO_RANGE = {np.dtype(np.bool_): _from_to_range(0, 1), np.dtype(np.uint64): _from_to_range(0, (1 << 63) - 1)}
+_FROM_TO_RANGE.update((np.dtype(t), _from_to_range(int(np.iinfo(t).min), int(np.iinfo(t).max)))
                       for t in (np.uint8, np.int8, np.int16, np.int32, np.int64, np.uint16, np.uint32))
-_FROM_TO_RANGE.update((d, (-big, big, _digits(d))) for d, (big, _) in _FMAX.items())
-_BF16_FROM_TO = (-_BF16_MAX[0], _BF16_MAX[0], 8)
+_FROM_TO_RANGE.update((d, _from_to_range(-big, big, _digits(d))) for d, (big, _) in _FMAX.items())
+_BF16_FROM_TO = _from_to_range(-_BF16_MAX[0], _BF16_MAX[0], 8)
 
 
 def _clamp_to(v, to, frm):

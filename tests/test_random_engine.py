@@ -378,21 +378,27 @@ def test_randperm_dtypes(g):
     check_state(g)
 
 
+def _randperm_and_sequential(g, n):
+    """g.randperm(n), and a plain sequential forward Fisher-Yates on the same draws (as lists)."""
+    st = g.get_state()
+    perm = g.randperm(n).tolist()
+    g.set_state(st)
+    a = list(range(n))
+    draws = g._draw32(n - 1).tolist()
+    for i in range(n - 1):
+        j = i + draws[i] % (n - i)
+        a[i], a[j] = a[j], a[i]
+    return perm, a
+
+
 def test_randperm_matches_sequential_reference(g):
     """The vectorised shuffles equal a plain sequential Fisher-Yates on the same draws (the forward one runs
     block by block above 1024: many seeds near there, where blocks are short and steps often share targets
     or refill positions, and several full blocks at 70,000)."""
     for n in [2, 5, 37, 1000, 2049, 3000, 70_000] + list(range(1025, 1125, 3)):
         seeded(g, n)
-        st = g.get_state()
-        perm = g.randperm(n)
-        g.set_state(st)
-        a = list(range(n))
-        draws = g._draw32(n - 1).tolist()
-        for i in range(n - 1):
-            j = i + draws[i] % (n - i)
-            a[i], a[j] = a[j], a[i]
-        assert perm.tolist() == a
+        perm, expected = _randperm_and_sequential(g, n)
+        assert perm == expected
     # the inside-out variant used from 214748364 on
     for n in (1, 2, 7, 300):
         seeded(g, n)
@@ -655,12 +661,5 @@ def test_randperm_blocks_under_stress(g, monkeypatch, block, tail):
     rng = np.random.default_rng(block)
     for n in [tail + 1, 2 * block + 1] + rng.integers(tail + 1, 3000, 12).tolist():
         seeded(g, int(rng.integers(0, 2 ** 62)))
-        st = g.get_state()
-        perm = g.randperm(int(n))
-        g.set_state(st)
-        a = list(range(n))
-        draws = g._draw32(n - 1).tolist()
-        for i in range(n - 1):
-            j = i + draws[i] % (n - i)
-            a[i], a[j] = a[j], a[i]
-        assert perm.tolist() == a, n
+        perm, expected = _randperm_and_sequential(g, int(n))
+        assert perm == expected, n

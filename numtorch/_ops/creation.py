@@ -80,6 +80,14 @@ def check_pin_memory():
                            "allocator is available on this system.")
 
 
+def factory_sizes(name, sizes, size, pin_memory):
+    """A `*size` factory's sizes, or torch's `size=` keyword (not both), after torch's pin_memory check
+    (callers skip the call when neither keyword is given)."""
+    if pin_memory:
+        check_pin_memory()
+    return sizes if size is None else sizes_or_keyword(name, sizes, size)
+
+
 def _filled(name, size, fill, dtype, device, requires_grad, out):
     if out is None and device is None and not requires_grad and _default_devices[-1] is CPU and \
             (fill is None or type(fill) is int and 0 <= fill <= 1):
@@ -109,10 +117,8 @@ def _filled(name, size, fill, dtype, device, requires_grad, out):
 def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
           requires_grad=False, names=None):
     """Mirrors `torch.zeros`."""
-    if pin_memory:
-        check_pin_memory()
-    if size is not None:
-        sizes = sizes_or_keyword("zeros", sizes, size)
+    if size is not None or pin_memory:
+        sizes = factory_sizes("zeros", sizes, size, pin_memory)
     return _filled("zeros", sizes, 0, dtype, device, requires_grad, out)
 
 
@@ -120,10 +126,8 @@ def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None, pin
 def ones(*sizes, size=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
          requires_grad=False, names=None):
     """Mirrors `torch.ones`."""
-    if pin_memory:
-        check_pin_memory()
-    if size is not None:
-        sizes = sizes_or_keyword("ones", sizes, size)
+    if size is not None or pin_memory:
+        sizes = factory_sizes("ones", sizes, size, pin_memory)
     return _filled("ones", sizes, 1, dtype, device, requires_grad, out)
 
 
@@ -131,10 +135,8 @@ def ones(*sizes, size=None, out=None, dtype=None, layout=None, device=None, pin_
 def empty(*sizes, size=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
           requires_grad=False, memory_format=None, names=None):
     """Mirrors `torch.empty` (NumPy's uninitialised memory, like torch's)."""
-    if pin_memory:
-        check_pin_memory()
-    if size is not None:
-        sizes = sizes_or_keyword("empty", sizes, size)
+    if size is not None or pin_memory:
+        sizes = factory_sizes("empty", sizes, size, pin_memory)
     return _filled("empty", sizes, None, dtype, device, requires_grad, out)
 
 
@@ -240,10 +242,8 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
 def _new(fill, name):
     def method(self, *sizes, size=None, dtype=None, device=None, requires_grad=False, layout=None,
                pin_memory=False):
-        if pin_memory:
-            check_pin_memory()
-        if size is not None:
-            sizes = sizes_or_keyword(name, sizes, size)
+        if size is not None or pin_memory:
+            sizes = factory_sizes(name, sizes, size, pin_memory)
         return _filled("new", sizes, fill, dtype or self._dtype, self._device if device is None else device,
                        requires_grad, None)
     return method

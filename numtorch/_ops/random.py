@@ -15,10 +15,9 @@ from .. import _dtype as D
 from .._backends import move
 from .._device import CPU, META
 from .._tensor import Tensor, wrap
-from ._meta import sizes_or_keyword
 from ._promotion import cxx_double as _g
 from ._registry import check_inplace_leaf, export, write_into
-from .creation import _dev, _like, _sizes, check_pin_memory, empty
+from .creation import _dev, _like, _sizes, check_pin_memory, empty, factory_sizes
 
 _random_module = []
 
@@ -124,9 +123,7 @@ def _normal_draw(g, mean=0.0, std=1.0):
 def rand(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
          requires_grad=False):
     """Mirrors `torch.rand`: uniform on [0, 1), torch's exact CPU stream."""
-    if pin_memory:
-        check_pin_memory()
-    size = sizes if size is None else sizes_or_keyword("rand", sizes, size)
+    size = sizes if size is None and not pin_memory else factory_sizes("rand", sizes, size, pin_memory)
     dt = dtype or (out._dtype if out is not None else D._default[0])
     _float_only("check_uniform_bounds", dt)
     return _new(size, dtype, device, requires_grad, out, "rand", _uniform_draw(_gen(generator)))
@@ -136,9 +133,7 @@ def rand(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, d
 def randn(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=False,
           requires_grad=False):
     """Mirrors `torch.randn`: standard normal, torch's exact CPU stream."""
-    if pin_memory:
-        check_pin_memory()
-    size = sizes if size is None else sizes_or_keyword("randn", sizes, size)
+    size = sizes if size is None and not pin_memory else factory_sizes("randn", sizes, size, pin_memory)
     dt = dtype or (out._dtype if out is not None else D._default[0])
     _float_only("normal_kernel_cpu", dt)
     return _new(size, dtype, device, requires_grad, out, "randn", _normal_draw(_gen(generator)))
@@ -162,11 +157,10 @@ def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
                 _normal_draw(_gen(generator)), layout_like=input)
 
 
-def _bind(name, args, keywords, *overloads):
-    """Positional args and the keywords that were given (not None), bound as Python binds them to the
-    overload (a tuple of parameter names) with as many parameters as there are arguments; the arguments in
-    that overload's order."""
-    given = {k: v for k, v in keywords.items() if v is not None}
+def _bind(name, args, given, *overloads):
+    """Positional args and the keywords `given`, bound as Python binds them to the overload (a tuple of
+    parameter names) with as many parameters as there are arguments; the arguments in that overload's
+    order."""
     for names in overloads:
         if len(args) + len(given) == len(names):
             bound = dict(zip(names, args))
@@ -215,8 +209,8 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
     if pin_memory:
         check_pin_memory()
     if size is not None or high is not None or low is not None:
-        args = _bind("randint", args, {"low": low, "high": high, "size": size}, ("low", "high", "size"),
-                     ("high", "size"))
+        given = {k: v for k, v in (("low", low), ("high", high), ("size", size)) if v is not None}
+        args = _bind("randint", args, given, ("low", "high", "size"), ("high", "size"))
     lo, hi, size = _randint_args(args)
     if lo >= hi:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={lo} >= to={hi}")
@@ -427,8 +421,6 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     return _inplace("normal_", self, _normal_draw(_gen(generator), mean, std))
 
 
-_NO_TO = object()
-
 
 def random_(self, *args, generator=None, **kw):
     """`random_()`: the dtype's default range; `random_(to)`: [0, to); `random_(from, to)`: [from, to), where
@@ -436,9 +428,7 @@ def random_(self, *args, generator=None, **kw):
     g = _gen(generator)
     if kw:
         _no_other_keywords("random_", kw, ("from", "to"))
-        kw = {k: _NO_TO if v is None else v for k, v in kw.items()}  # (None is a value here: "to the maximum")
-        args = _bind("random_", tuple(_NO_TO if v is None else v for v in args), kw, ("to",), ("from", "to"))
-        args = tuple(None if v is _NO_TO else v for v in args)
+        args = _bind("random_", args, kw, ("to",), ("from", "to"))
     if not args:
         return _inplace("random_", self, lambda n, d, c: g.random_(n, d.np))
     if len(args) > 2 or args[0] is None:
