@@ -157,3 +157,13 @@ def outcome(fn):
         return ("ok", fn())
     except Exception as e:  # noqa: BLE001 - any error is a result to compare
         return ("err", type(e).__name__, _norm_msg(str(e)))
+
+
+def same_result(f):
+    """f(numtorch) and f(torch) give the same tensor (assert_same) or raise the same error (class, message)."""
+    nt, th = outcome(lambda: f(numtorch)), outcome(lambda: f(torch))
+    if th[0] == "err":
+        assert nt == th
+    else:
+        assert nt[0] == "ok", nt
+        assert_same(nt[1], th[1])

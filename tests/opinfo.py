@@ -48,7 +48,6 @@ XFAIL: dict[tuple[str, str], str] = {
     ("polygamma.polygamma_n_2", "float32"): _PG32, ("polygamma.polygamma_n_3", "float32"): _PG32,
     ("polygamma.polygamma_n_4", "float32"): _PG32, ("special.polygamma.special_polygamma_n_0", "float32"): _PG32,
     ("chalf", "*"): "complex32 (chalf) is not supported: NumPy has no complex32",
-    ("norm.nuc", "*"): "torch.norm(p='nuc') not implemented",
     ("linalg.eig", "*"): _EIGVEC, ("linalg.eigh", "float64"): _EIGVEC,
     ("special.bessel_j0", "float64"): "scipy's j0 differs from torch's cephes port by ~6e-6 relative near zeros",
     ("special.bessel_y1", "float64"): "scipy's y1 differs from torch's cephes port by ~7e-6 relative near zeros",

@@ -32,14 +32,12 @@ LOOSE = ("linalg.", "cholesky", "svd", "pinv", "det", "logdet", "lu", "qr", "eig
          "triangular_solve", "matrix_exp", "lstsq", "ormqr", "geqrf", "householder")
 
 NO_AUTOGRAD = "numtorch records no autograd graph for this op (output does not require grad)"
-NO_NUC = "numtorch.norm(p='nuc') is not implemented (forward)"
 # op id -> why numtorch's gradient (or the op under autograd) differs from torch's; strict xfails
 GRAD_XFAIL: dict[str, str] = {
     **dict.fromkeys(["quantile", "nanquantile", "linalg.eig",
                      "linalg.lu_factor", "linalg.lu_factor_ex", "linalg.lu", "linalg.lu_solve"], NO_AUTOGRAD),
-    "norm.nuc": NO_NUC,
 }
-GRADGRAD_XFAIL = {k: GRAD_XFAIL[k] for k in ("norm.nuc",)}
+GRADGRAD_XFAIL: dict[str, str] = {}
 # op id -> why the grad_fn node name differs; soft (strict=False): composites may legitimately differ
 NAME_XFAIL: dict[str, str] = {
     **GRAD_XFAIL,
@@ -89,7 +87,10 @@ IDS = [op_id(op) for op in CASES]
 ELEMENTWISE = [op for op in CASES if isinstance(op, (UnaryUfuncInfo, BinaryUfuncInfo))]
 REDUCTIONS = {"sum", "mean", "prod", "std", "var", "amax", "logsumexp", "norm", "cumsum"}
 MATMUL = {"mm", "bmm", "matmul", "mv", "dot", "addmm", "einsum"}
-SECOND = ELEMENTWISE + [op for op in CASES if op.name in REDUCTIONS | MATMUL
+# multi-output nodes: in double backward their saved outputs re-enter the graph, each as its own output
+MULTI_OUTPUT = {"linalg.svd", "svd", "linalg.svdvals", "linalg.eigh", "linalg.qr", "linalg.slogdet", "aminmax",
+                "var_mean", "linalg.cholesky_ex", "linalg.inv_ex"}
+SECOND = ELEMENTWISE + [op for op in CASES if op.name in REDUCTIONS | MATMUL | MULTI_OUTPUT
                         or (isinstance(op, ReductionOpInfo) and op.name in REDUCTIONS)]
 SECOND = list({op_id(op): op for op in SECOND}.values())
 

@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from conftest import DTYPE_NAMES, assert_same, outcome, same_error, to_nt
+from conftest import DTYPE_NAMES, assert_same, outcome, same_error, same_result, to_nt
 
 import numtorch
 
@@ -430,12 +430,23 @@ def test_requires_grad_flags():
     same_error(lambda: a.numpy(), lambda: b.numpy())
 
 
-@pytest.mark.xfail(reason="binary functions do not yet accept a Python number as `input` (torch wraps it)",
-                   strict=False)
-def test_number_as_input():
-    assert_same(numtorch.add(1, 2), torch.add(1, 2))
-    assert_same(numtorch.add(1.5, numtorch.ones(2, dtype=numtorch.int32)),
-                torch.add(1.5, torch.ones(2, dtype=torch.int32)))
+@pytest.mark.parametrize("name", ["add", "sub", "mul", "div", "true_divide", "floor_divide", "multiply",
+                                  "subtract", "divide"])
+def test_numbers_as_tensors(name):
+    """torch's numbers-as-tensors ops wrap a Python number given as `input`, even when no operand is a tensor
+    (torch.add(1, 2) is tensor(3)); errors (bool subtraction, complex floor division) as torch's."""
+    for args in [(1, 2), (1.5, 2), (True, True), (2, 3.5j), (7, 2), (True, 2), (2.5, True)]:
+        same_result(lambda L: getattr(L, name)(*args))
+    same_result(lambda L: getattr(L, name)(1.5, L.ones(2, dtype=L.int32)))
+    same_result(lambda L: getattr(L, name)(3, 2, out=L.empty(0)))
+
+
+def test_numbers_as_tensors_options():
+    for f in (lambda L: L.add(1, 2, alpha=3), lambda L: L.div(7, 2, rounding_mode="floor"),
+              lambda L: L.sub(1.5, 2, alpha=2)):
+        same_result(f)
+    with pytest.raises(TypeError, match="must be Tensor, not int"):  # not one of torch's list
+        numtorch.remainder(1, 2)
 
 
 def test_constants_settings_and_version():

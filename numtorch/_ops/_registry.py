@@ -371,7 +371,7 @@ def check_inplace_leaf(t):
             check_view_inplace(t)
 
 
-def _internal_overlap(a):
+def internal_overlap(a):
     if a.size == 0:  # an empty tensor has no element to share (NumPy gives it zero strides)
         return False
     for n, s in zip(a.shape, a.strides):
@@ -383,7 +383,7 @@ def _internal_overlap(a):
 def write_into(dst, array):
     """Copy `array` (broadcastable, any dtype) into tensor `dst`'s memory and bump its version."""
     d = dst._data
-    if _internal_overlap(d):
+    if internal_overlap(d):
         raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
                            "single memory location. Please clone() the tensor before performing the operation.")
     if dst._device is not META:
@@ -483,7 +483,8 @@ def pointwise(promote=DEFAULT, *, name=None, dunder=None, reflected=None, method
     to the common dtype; ops such as mul and div instead keep the number at full precision). `tensors` names
     operands that must be tensors (addcmul's tensor1 and tensor2: torch's TypeError for a number).
     `number_self`: the function form also takes a Python number as `input` when another operand is a tensor
-    (torch wraps it: `torch.sub(1, x)`, `torch.pow(2, x)`), and so does the reflected operator."""
+    (torch wraps it: `torch.sub(1, x)`, `torch.pow(2, x)`), and so does the reflected operator; "always": even
+    when no operand is a tensor (`torch.add(1, 2)` is `tensor(3)`: torch's numbers-as-tensors ops)."""
     def deco(kernel):
         opname = name or kernel.__name__.rstrip("_")
         operands, options = _kernel_params(kernel)
@@ -768,6 +769,10 @@ def _general(op, args, kw, out, with_out):
     """The function variant's general path: keywords bound, then out= or a plain call."""
     if kw:
         args, kw = _bind(op, args, kw)
+    if op.number_self == "always" and args and isinstance(args[0], _NUMBERS) \
+            and not any(isinstance(a, Tensor) for a in args):
+        from .creation import tensor
+        args = (tensor(args[0]),) + args[1:]  # as the 0-d tensor torch.tensor makes of it
     if out is not None:
         if not with_out:
             raise TypeError(f"{op.name}() got an unexpected keyword argument 'out'")

@@ -10,7 +10,7 @@ import numpy as np
 from .. import _dtype
 from .._device import CPU, META
 from .._tensor import Tensor, make_view, wrap
-from ._registry import check_inplace_leaf, node, record, recording
+from ._registry import check_inplace_leaf, internal_overlap, node, record, recording
 
 _int64 = _dtype.int64
 
@@ -364,7 +364,7 @@ def setitem(self, key, value):
         v = value
     if self._device is not META:
         target = self._data
-        if any(s == 0 and n > 1 for n, s in zip(target.shape, target.strides)):
+        if internal_overlap(target):
             raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to "
                                "tensor refer to a single memory location. Please clone() the tensor before "
                                "performing the operation.")

@@ -6,6 +6,7 @@ checks, result layouts (LAPACK results are column-major, as torch returns them) 
 """
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -1610,17 +1611,24 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     return t
 
 
+_MATRIX_ORDS = ("fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf)
+
+
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
     """Mirrors `torch.linalg.matrix_norm`."""
+    if ord not in _MATRIX_ORDS:  # torch checks the order first
+        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     _check_float("linalg.matrix_norm", A)
     if A.ndim < 2:
         raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+    if len(dim) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
     d0, d1 = (wrap_dim(d, A.ndim) for d in dim)
     if dtype is not None:
         A = A.to(dtype)
     if ord == "fro":
         r = vector_norm(A, 2, (d0, d1), keepdim)
-    elif A.numel() == 0 and ord in (1, -1, 2, -2, "nuc", float("inf"), float("-inf")):
+    elif A.numel() == 0:
         # torch gives 0 for the norms of empty matrices (still connected to A for autograd)
         r = vector_norm(A, 2, (d0, d1), keepdim) * 0
     elif ord == "nuc" or ord in (2, -2):
@@ -1633,14 +1641,12 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
         if keepdim:
             for d in sorted((d0, d1)):
                 r = r.unsqueeze(d)
-    elif ord in (1, -1, float("inf"), float("-inf")):
+    else:  # 1, -1, inf, -inf
         sum_dim, red_dim = (d0, d1) if ord in (1, -1) else (d1, d0)
         s = A.abs().sum(sum_dim, keepdim=True)
         r = s.max(red_dim, keepdim=True).values if ord > 0 else s.min(red_dim, keepdim=True).values
         if not keepdim:
             r = r.squeeze(max(d0, d1)).squeeze(min(d0, d1))
-    else:
-        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     if out is not None:
         return write_out("linalg_matrix_norm", out, r._data, r._dtype, (A,))
     return r

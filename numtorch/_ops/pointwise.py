@@ -67,7 +67,7 @@ def _int_zero_check(xp, other):
 
 # ---- arithmetic ----------------------------------------------------------------------------------
 
-@pointwise(DEFAULT, dunder="add", reject=_WIDE_UINT, kernel_name="add_stub", half_numbers=True, number_self=True)
+@pointwise(DEFAULT, dunder="add", reject=_WIDE_UINT, kernel_name="add_stub", half_numbers=True, number_self="always")
 def add(xp, self, other, *, alpha=1, _half=None):
     _alpha_check(self, alpha)
     if alpha != 1:
@@ -103,7 +103,7 @@ def _rsub_reflected(a, b):
 
 
 @pointwise(DEFAULT, dunder="sub", reflected=_rsub_reflected, aliases=("subtract",), reject=_WIDE_UINT,
-           kernel_name="add_stub", check=_sub_check, half_numbers=True, number_self=True)
+           kernel_name="add_stub", check=_sub_check, half_numbers=True, number_self="always")
 def sub(xp, self, other, *, alpha=1, _half=None):
     _alpha_check(self, alpha)
     if alpha != 1:
@@ -127,7 +127,7 @@ rsub.derivative(node="RsubBackward0", scalar_node="RsubBackward1",
                 self=lambda grad, alpha: -grad if alpha == 1 else grad * -alpha, other=lambda grad: grad)
 
 
-@pointwise(DEFAULT, dunder="mul", aliases=("multiply",), number_self=True)
+@pointwise(DEFAULT, dunder="mul", aliases=("multiply",), number_self="always")
 def mul(xp, self, other):
     return xp.multiply(self, other)
 
@@ -144,7 +144,7 @@ def _rtruediv(a, b):
 
 
 @pointwise(INT_TO_FLOAT, dunder="truediv", reflected=_rtruediv, name="true_divide",
-           reject=(D.complex32,), kernel_name="div_cpu", number_self=True)
+           reject=(D.complex32,), kernel_name="div_cpu", number_self="always")
 def true_divide(xp, self, other):
     return xp.true_divide(self, other)
 
@@ -153,7 +153,7 @@ true_divide.derivative(node="DivBackward0", self=lambda grad, other: grad / _con
                        other=lambda grad, self, other: -grad * _conj(self) / _conj(other * other))
 
 
-@pointwise(NO_OPMATH, method=False, inplace=False, name="_div_rounding", number_self=True)
+@pointwise(NO_OPMATH, method=False, inplace=False, name="_div_rounding", number_self="always")
 def _div_rounding(xp, self, other, *, rounding_mode):
     _int_zero_check(xp, other)
     if rounding_mode == "trunc":
@@ -198,7 +198,7 @@ export(_div_dispatch(True), name="div_", method=True, function=False, method_ali
 
 
 @pointwise(NO_OPMATH, dunder="floordiv", reject=_COMPLEX | _WIDE_UINT | _BOOL, kernel_name="div_floor_cpu",
-           number_self=True)
+           number_self="always")
 def floor_divide(xp, self, other):
     _int_zero_check(xp, other)
     return _floor_divide(xp, self, other)

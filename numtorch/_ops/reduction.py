@@ -768,12 +768,15 @@ LinalgVectorNormBackward0 = node("LinalgVectorNormBackward0", self=_norm_grad)
 
 @export(method=True)
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
-    """Mirrors `torch.norm` / `Tensor.norm` for vector norms (p a number, inf, or 'fro')."""
+    """Mirrors `torch.norm` / `Tensor.norm`: a vector norm for a number p (or 'fro' over at most two dims);
+    linalg.matrix_norm for 'nuc' (and any other string, which it rejects), over all dims by default."""
+    if isinstance(p, str) and not (p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2)):
+        from .linalg import matrix_norm
+        dims = list(range(input.ndim)) if dim is None else [dim] if isinstance(dim, int) else dim
+        return matrix_norm(input, p, dims, keepdim, dtype=dtype, out=out)
     if input._dtype._category < 2:
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
                            f"{P.torch_name(input._dtype)}")
-    if p == "nuc":
-        raise NotImplementedError("norm(p='nuc') is not supported by numtorch")
     p = 2.0 if p == "fro" or p is None else float(p)
     dims = wrap_dims(None if _is_full(dim) else dim, input._data.ndim)
     if math.isinf(p) and _b.any(input._data.shape[d] == 0 for d in dims) if input._data.ndim else False:

@@ -575,6 +575,10 @@ def record(node_cls, inputs, outputs, saved, out_meta=None, owned=False):
     node._shapes = shapes
     node._out_meta = out_meta
     single = type(outputs) is Tensor or not isinstance(outputs, (tuple, list))
+    if not single:  # numbered before they are saved: a saved output re-enters the graph as that output
+        for i, o in enumerate(outputs):
+            if o is not None:
+                o._output_nr = i
     if saved:
         sv = saved if owned else None  # `saved` with tensors replaced by SavedTensors (copied unless owned)
         uses = None if all_edges else node_cls._uses
@@ -614,11 +618,10 @@ def record(node_cls, inputs, outputs, saved, out_meta=None, owned=False):
         if outputs._base is not None:  # the version this view's history is valid for (see views.refresh_view)
             outputs._vv = outputs._vc[0]
         return node
-    for i, o in enumerate(outputs):
+    for o in outputs:
         if o is None:
             continue
         o._grad_fn = node
-        o._output_nr = i
         o._rg = True
         if o._base is not None:
             o._vv = o._vc[0]
