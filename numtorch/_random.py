@@ -32,10 +32,12 @@ import os
 import struct
 import sys
 import warnings
-from fractions import Fraction
 
 import numpy as np
 
+from ._fma import fma32 as _fma32
+from ._fma import fma64 as _fma64
+from ._fma import fma_scalar as _fma_scalar
 from ._libm_log import libm_map as _libm
 from ._libm_log import log_unit
 
@@ -176,97 +178,6 @@ def _temper(words):
     y ^= (y << np.uint32(15)) & np.uint32(0xEFC60000)
     y ^= y >> np.uint32(18)
     return y
-
-
-# ---------------------------------------------------------------------------------------------------
-# Exact fused multiply-add
-# ---------------------------------------------------------------------------------------------------
-
-def _fma32(a, b, c):
-    """Correctly rounded float32 fma(a, b, c) for float32 operands (arrays or scalars, broadcastable).
-
-    a*b is exact in float64; s = fl64(a*b + c) rounded to float32 is wrong only when s lands exactly on a
-    float32 midpoint while a*b + c does not; such lanes are moved one float64 ulp toward the exact value.
-    """
-    p = np.multiply(a, b, dtype=F64)
-    s = p + np.asarray(c, dtype=F64)
-    shape = s.shape
-    s = s.reshape(-1)
-    tie = (s.view(np.int64) & 0x1FFFFFFF) == 0x10000000
-    if tie.any():
-        idx = np.flatnonzero(tie)
-        pp = np.broadcast_to(p, shape).reshape(-1)[idx]
-        cc = np.broadcast_to(np.asarray(c, dtype=F64), shape).reshape(-1)[idx]
-        ss = s[idx]
-        bb = ss - pp
-        err = (pp - (ss - bb)) + (cc - bb)
-        nz = err != 0
-        if nz.any():
-            s = s.copy()
-            s[idx[nz]] = np.nextafter(ss[nz], np.where(err[nz] > 0, np.inf, -np.inf))
-    return s.astype(F32).reshape(shape)
-
-
-_SPLIT = 134217729.0  # 2**27 + 1, Veltkamp's constant for float64
-
-
-def _two_prod(a, b):
-    """p, e with p = fl(a*b) and p + e == a*b exactly (Dekker; no overflow handling needed here)."""
-    p = a * b
-    t = _SPLIT * a
-    ah = t - (t - a)
-    al = a - ah
-    t = _SPLIT * b
-    bh = t - (t - b)
-    bl = b - bh
-    e = ((ah * bh - p) + ah * bl + al * bh) + al * bl
-    return p, e
-
-
-def _fma64(a, b, c):
-    """Correctly rounded float64 fma(a, b, c) (arrays and/or scalars).
-
-    a*b = p + e exactly (Dekker); s + t = p + c exactly (TwoSum); u = fl(t + e) with error u_err; the result
-    r = fl(s + u) is correctly rounded when u_err == 0.  Otherwise r + d = s + u exactly (TwoSum again) and r
-    can be wrong only if d + u_err crosses half a spacing of r (or a quarter, just below a power of two):
-    those rare lanes are recomputed with exact rationals.
-    """
-    a, b, c = np.broadcast_arrays(np.asarray(a, F64), np.asarray(b, F64), np.asarray(c, F64))
-    shape = a.shape
-    a, b, c = a.reshape(-1), b.reshape(-1), c.reshape(-1)
-    p, e = _two_prod(a, b)
-    s = p + c
-    bb = s - p
-    t = (p - (s - bb)) + (c - bb)
-    u = t + e
-    bb = u - t
-    u_err = (t - (u - bb)) + (e - bb)
-    r = s + u
-    hard = np.flatnonzero(u_err)
-    if hard.size:
-        rs, ss, us = r[hard], s[hard], u[hard]
-        bb = rs - ss
-        d = np.abs((ss - (rs - bb)) + (us - bb))
-        half = np.spacing(np.abs(rs)) * 0.5
-        tol = 2.0 * np.abs(u_err[hard])
-        near = (np.abs(d - half) <= tol) | (np.abs(d - 0.5 * half) <= tol)
-        for k in hard[near].tolist():
-            r[k] = float(Fraction(float(a[k])) * Fraction(float(b[k])) + Fraction(float(c[k])))
-    return r.reshape(shape)
-
-
-def _fma_scalar(v, std, mean):
-    """Correctly rounded double fma(v, std, mean) for Python floats."""
-    if std == 1.0:
-        return v + mean
-    if mean == 0.0 and math.copysign(1.0, mean) > 0:
-        return v * std + 0.0
-    if hasattr(math, "fma"):  # Python >= 3.13
-        return math.fma(v, std, mean)
-    p = v * std
-    if p == 0.0 or not math.isfinite(p):
-        return p + mean
-    return float(Fraction(v) * Fraction(std) + Fraction(mean))
 
 
 # ---------------------------------------------------------------------------------------------------

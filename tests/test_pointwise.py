@@ -384,3 +384,57 @@ def test_gradient_edges(name):
     (tg,) = torch.autograd.grad(tout, tx, cot)
     (ng,) = nt.autograd.grad(nout, nx, to_nt(cot))
     assert_same(tg, ng, dict(rtol=1e-7, atol=1e-7))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
+def test_lerp_is_one_fma(dtype):
+    """torch's lerp kernel is fma(w, end - start, start) for |w| < 0.5, else fma(w - 1, end - start, end),
+    rounded once: bit for bit, with tensor and number weights (a separate multiply and add differ in about
+    a fifth of the elements)."""
+    rng = np.random.default_rng(3)
+    a, b, w = rng.standard_normal(4000), rng.standard_normal(4000), rng.random(4000) * 3 - 1
+    for weight in (w, 0.3, 0.7, -2.5):
+        tw, nw = (torch.tensor(weight).to(getattr(torch, dtype)), nt.tensor(weight).to(getattr(nt, dtype))) \
+            if isinstance(weight, np.ndarray) else (weight, weight)
+        e = torch.lerp(torch.tensor(a).to(getattr(torch, dtype)), torch.tensor(b).to(getattr(torch, dtype)), tw)
+        r = nt.lerp(nt.tensor(a).to(getattr(nt, dtype)), nt.tensor(b).to(getattr(nt, dtype)), nw)
+        np.testing.assert_array_equal(r.float().numpy(), e.float().numpy())
+
+
+_ROUNDING_CASES = {  # torch's kernels contract these into one fused multiply-add, or fix an order of operations
+    "add_alpha": lambda L, a, b, c: L.add(a, b, alpha=0.3),
+    "sub_alpha": lambda L, a, b, c: L.sub(a, b, alpha=0.3),
+    "add_number_alpha": lambda L, a, b, c: L.add(a, 2.7, alpha=0.3),
+    "add__alpha": lambda L, a, b, c: a.clone().add_(b, alpha=-0.01),
+    "sub__number_alpha": lambda L, a, b, c: a.clone().sub_(1.3, alpha=0.7),
+    "rsub_alpha": lambda L, a, b, c: L.rsub(a, 2.5, alpha=0.3),
+    "number_add_alpha": lambda L, a, b, c: L.add(1.5, b, alpha=0.3),
+    "addcmul": lambda L, a, b, c: L.addcmul(a, b, c, value=0.3),
+    "addcmul_value_1": lambda L, a, b, c: L.addcmul(a, b, c),
+    "addcmul_": lambda L, a, b, c: a.clone().addcmul_(b, b, value=1 - 0.999),
+    "addcdiv": lambda L, a, b, c: L.addcdiv(a, b, c, value=0.3),
+    "addcdiv_": lambda L, a, b, c: a.clone().addcdiv_(b, c.abs() + 1e-8, value=-0.001),
+}
+
+
+_NUMBER_OPERAND = ("add_number_alpha", "sub__number_alpha", "rsub_alpha", "number_add_alpha")
+
+
+@pytest.mark.parametrize("n", [8, 4031])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
+@pytest.mark.parametrize("case", list(_ROUNDING_CASES))
+def test_rounding_as_torch(case, dtype, n):
+    """Bit for bit on random elements (a separate multiply and add differ from torch in about a fifth); n = 4031
+    has whole 32-lane vectors and a scalar tail, which torch's half-type add computes differently."""
+    if case in _NUMBER_OPERAND and dtype in ("float32", "float64"):
+        # with a number operand torch's float/double tail (the last n % 16 or n % 8 elements) is a compiler-made
+        # remainder loop, fused or not element by element: those are compared on whole vectors only
+        n = 4032
+    rng = np.random.default_rng(11)
+    arrays = [rng.standard_normal(n) * 10 for _ in range(3)]
+    f = _ROUNDING_CASES[case]
+    e = f(torch, *(torch.tensor(v).to(getattr(torch, dtype)) for v in arrays))
+    r = f(nt, *(nt.tensor(v).to(getattr(nt, dtype)) for v in arrays))
+    assert str(r.dtype) == str(e.dtype)
+    np.testing.assert_array_equal(r.float().numpy(), e.float().numpy())
+

@@ -255,6 +255,49 @@ def test_quantile_tensor_q():
     check(lambda T, x, q: T.quantile(x, q), D2, np.array([0.5], np.float32))
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_quantile_exact_and_gradient(dtype):
+    """torch's quantile is sort, ranks q * (n - 1) in the input's dtype, gather and lerp: values bit for bit
+    (float32 rounding included, NaN rows too), and the gradient through that composite."""
+    rng = np.random.default_rng(5)
+    a = rng.standard_normal((5, 23)).astype(dtype)
+    a[1, [3, 7]] = np.nan
+    for f in ("quantile", "nanquantile"):
+        for interp in ("linear", "midpoint", "nearest", "lower", "higher"):
+            for kw in ({}, {"dim": 1}, {"dim": 0, "keepdim": True}):
+                for q in (0.37, [0.1, 0.5, 0.93]):
+                    tq, nq = (torch.tensor(q, dtype=getattr(torch, dtype)), nt.tensor(q, dtype=getattr(nt, dtype))) \
+                        if isinstance(q, list) else (q, q)
+                    e = getattr(torch, f)(torch.tensor(a), tq, interpolation=interp, **kw)
+                    r = getattr(nt, f)(nt.tensor(a), nq, interpolation=interp, **kw)
+                    assert r.shape == e.shape and str(r.dtype) == str(e.dtype)
+                    np.testing.assert_array_equal(r.numpy(), e.numpy())
+    b = np.delete(a, 1, axis=0)
+    xt, xn = torch.tensor(b, requires_grad=True), nt.tensor(b, requires_grad=True)
+    qt, qn = torch.tensor([0.2, 0.8], dtype=xt.dtype), nt.tensor([0.2, 0.8], dtype=xn.dtype)
+    yt, yn = torch.quantile(xt, qt, dim=1), nt.quantile(xn, qn, dim=1)
+    assert yn.grad_fn.name() == yt.grad_fn.name()
+    cot = rng.standard_normal(tuple(yt.shape))
+    yt.backward(torch.tensor(cot, dtype=xt.dtype))
+    yn.backward(nt.tensor(cot, dtype=xn.dtype))
+    np.testing.assert_allclose(xn.grad.numpy(), xt.grad.numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16", "complex64"])
+def test_cumulative_accumulate_as_torch(dtype):
+    """torch accumulates float32 (complex64) cumulative ops in double, rounding each output: bit for bit."""
+    rng = np.random.default_rng(2)
+    a = rng.standard_normal((30, 200)) * 5
+    for f in (lambda L, x: L.cumsum(x, 1), lambda L, x: L.cumsum(x, 0), lambda L, x: L.cumprod(1 + x / 100, 1),
+              lambda L, x: x.clone().cumsum_(1), lambda L, x: L.logcumsumexp(x, 1)):
+        if dtype == "complex64" and f.__code__.co_names[-1] == "logcumsumexp":
+            continue
+        e = f(torch, torch.tensor(a).to(getattr(torch, dtype)))
+        r = f(nt, nt.tensor(a).to(getattr(nt, dtype)))
+        np.testing.assert_array_equal(r.numpy() if dtype == "complex64" else r.double().numpy(),
+                                      e.numpy() if dtype == "complex64" else e.double().numpy())
+
+
 def test_cumulative_ties_and_nan():
     check(lambda T, x: T.cummax(x, 0), np.array([1.0, 3, 3, 2, np.nan, 1, np.nan]))
     check(lambda T, x: T.cummin(x, 0), np.array([3, 1, 1, 2]))

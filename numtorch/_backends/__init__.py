@@ -86,3 +86,14 @@ def meta_empty(shape, npdtype, strides=None):
 def meta_probe(a):
     """A zero-stride readable stand-in for meta placeholder `a`: runs a kernel for its shape and dtype."""
     return np.broadcast_to(np.zeros((), a.dtype), a.shape)
+
+
+def cast(array, npdtype):
+    """`array` converted to `npdtype` as torch converts: a double or a wide integer becomes float16 or bfloat16
+    through float (c10::Half and c10::BFloat16 are built from a float), which rounds twice where NumPy rounds
+    once."""
+    npdtype = np.dtype(npdtype)
+    src = array.dtype
+    if npdtype.itemsize == 2 and npdtype.kind in "fV" and src.kind in "fiu" and src.itemsize >= 4:
+        array = array.astype(np.float32)
+    return array.astype(npdtype)

@@ -28,6 +28,7 @@ import math
 import numpy as np
 
 from .. import _dtype as D
+from .._backends import cast
 from .._device import CPU, META
 from .._tensor import Tensor, wrap
 from ..autograd import grad_mode
@@ -388,6 +389,8 @@ def write_into(dst, array):
                            "single memory location. Please clone() the tensor before performing the operation.")
     if dst._device is not META:
         xp = np if dst._device is CPU else _xp(dst._device)
+        if d.itemsize == 2 and getattr(array, "dtype", d).itemsize >= 4:
+            array = cast(array, d.dtype)  # torch's double -> half conversion (through float)
         xp.copyto(d, array, casting="unsafe")
     dst._bump()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as D
-from .._backends import meta_empty, move
+from .._backends import cast, meta_empty, move
 from .._device import CPU, META, canonical
 from .._memory_format import contiguous_format, format_order, preserve_format, suggest_memory_format
 from .._tensor import Tensor, wrap
@@ -70,7 +70,7 @@ def to(self, *args, **kwargs):
         if dev is META:
             arr = meta_empty(arr.shape, dt.np)
         elif dt.is_complex or not self._dtype.is_complex:
-            arr = arr.astype(dt.np)
+            arr = cast(arr, dt.np)
         else:  # complex -> real keeps the real part (torch warns)
             import warnings
             warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=3)

@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype as D
-from .._backends import meta_empty, move, xp_for
+from .._backends import cast, meta_empty, move, xp_for
 from .._device import CPU, META, canonical
 from .._factory_defaults import _stack as _default_devices
 from .._tensor import Tensor, wrap
@@ -343,14 +343,14 @@ def _from_data(data, dtype, device, copy):
         dt = dtype or data._dtype
         arr = move(data._data, data._device, dev)
         if dt is not data._dtype:
-            arr = arr.astype(dt.np) if dev is not META else meta_empty(arr.shape, dt.np)
+            arr = cast(arr, dt.np) if dev is not META else meta_empty(arr.shape, dt.np)
         elif copy and arr is data._data and dev is not META:
             arr = arr.copy()
         return arr, dt, dev
     if isinstance(data, np.ndarray):
         src = D.from_numpy_dtype(data.dtype)
         dt = dtype or src
-        arr = np.array(data, dtype=dt.np, copy=True) if copy or dt is not src else data
+        arr = cast(data, dt.np) if dt is not src else np.array(data, copy=True) if copy else data
         return move(arr, CPU, dev), dt, dev
     if hasattr(data, "__cuda_array_interface__") and not isinstance(data, (list, tuple)):
         cp = xp_for(canonical("cuda"))
@@ -445,7 +445,7 @@ def _np_from_flat(flat, dt):
             if isinstance(v, np.generic) and not isinstance(v, (int, float, complex, np.integer, np.bool_)):
                 raise TypeError(f"'{_type_name(v)}' object cannot be interpreted as an integer")
         flat = [bool(v) for v in flat]
-    if dt is D.bfloat16:
+    if dt is D.bfloat16 or dt is D.float16:  # torch converts a Python float to a half type through float
         return np.array(flat, dtype=np.float32).astype(dt.np)
     return np.array(flat, dtype=dt.np)
 

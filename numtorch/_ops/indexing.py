@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype
+from .._backends import cast
 from .._device import CPU, META
 from .._tensor import Tensor, make_view, wrap
 from ._registry import check_inplace_leaf, internal_overlap, node, record, recording
@@ -370,10 +371,9 @@ def setitem(self, key, value):
                                "performing the operation.")
         try:
             if isinstance(v, (np.ndarray,)) and v.dtype != target.dtype:
-                v = v.astype(target.dtype)
+                v = cast(v, target.dtype)
             elif not isinstance(v, np.ndarray) and not hasattr(v, "dtype"):
-                v = np.asarray(v).astype(target.dtype) if self._dtype.name != "bfloat16" else \
-                    np.asarray(v, dtype=np.float32).astype(target.dtype)
+                v = cast(np.asarray(v), target.dtype)
             target[idx] = v
         except ValueError as e:
             raise RuntimeError(_shape_msg(e, target, idx, v, _convert(key, self)[1])) from None

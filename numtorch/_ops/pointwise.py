@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from .. import _dtype as D
+from .._fma import fma32, fma64
 from .._tensor import Tensor
 from . import _promotion as P
 from ._registry import (
@@ -21,7 +22,6 @@ from ._registry import (
     INT_TO_FLOAT,
     NO_OPMATH,
     export,
-    half_number,
     number_array,
     pointwise,
 )
@@ -46,14 +46,28 @@ def _alpha_check(array, alpha):
         raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex number.")
 
 
-def _scaled(xp, x, alpha, half):
-    """alpha * x for add/sub; `half` (float16/bfloat16 inputs, set by the registry with alpha already rounded
-    to it): torch's half kernels round the product to that type before adding."""
-    if isinstance(x, (int, float, complex)):
-        x = x * alpha
-        return x if half is None else half_number(x, half)
-    x = xp.multiply(x, alpha)
-    return x if half is None else x.astype(half).astype(x.dtype)
+def _add_scaled(xp, self, other, alpha, half=None):
+    """self + alpha * other as torch's add kernel computes it: on floats one fused multiply-add (its vectorised
+    fmadd(other, alpha, self)), alpha in the computation dtype.  Half types (`half`: their NumPy dtype) arrive
+    computed in float32, alpha and a number operand already rounded to the half type by the registry: the
+    vectorised loop's product is then exact, but its scalar loop, which takes the last n % 32 elements (those
+    after the whole 32-lane vectors, in memory order), rounds alpha * other to the half type before adding."""
+    dt = np.result_type(self, other)
+    if not (xp is np and dt.kind == "f" and dt.itemsize >= 4):
+        return xp.add(self, xp.multiply(other, alpha))
+    a = np.asarray(alpha, dt)
+    r = (fma32 if dt.itemsize == 4 else fma64)(np.asarray(other, dt), a, np.asarray(self, dt))
+    tail = r.size % _HALF_LANES if half is not None else 0
+    if tail:
+        shape = r.shape
+        r = r.reshape(-1)
+        s_, o_ = (np.broadcast_to(np.asarray(v, dt), shape).reshape(-1)[-tail:] for v in (self, other))
+        r[-tail:] = s_ + (o_ * a).astype(half).astype(dt)
+        r = r.reshape(shape)
+    return r
+
+
+_HALF_LANES = 32  # Vectorized<Half/BFloat16>::size() on torch's AVX-512 build
 
 
 def _int_zero_check(xp, other):
@@ -71,7 +85,7 @@ def _int_zero_check(xp, other):
 def add(xp, self, other, *, alpha=1, _half=None):
     _alpha_check(self, alpha)
     if alpha != 1:
-        other = _scaled(xp, other, alpha, _half)
+        return _add_scaled(xp, self, other, alpha, _half)
     return xp.add(self, other)
 
 
@@ -107,7 +121,7 @@ def _rsub_reflected(a, b):
 def sub(xp, self, other, *, alpha=1, _half=None):
     _alpha_check(self, alpha)
     if alpha != 1:
-        other = _scaled(xp, other, alpha, _half)
+        return _add_scaled(xp, self, other, -alpha, _half)
     return xp.subtract(self, other)
 
 
@@ -119,7 +133,7 @@ sub.derivative(self=lambda grad: grad, other=lambda grad, alpha: -grad if alpha 
 def rsub(xp, self, other, *, alpha=1, _half=None):
     _alpha_check(self, alpha)
     if alpha != 1:
-        self = _scaled(xp, self, alpha, _half)
+        return _add_scaled(xp, other, self, -alpha, _half)
     return xp.subtract(other, self)
 
 

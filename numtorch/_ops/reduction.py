@@ -964,37 +964,70 @@ def _quantile(name, input, q, dim, keepdim, interpolation, out):
     if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
         raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or "
                            f"nearest. Got {interpolation}")
-    a = input._host()
-    if dim is None:
-        a, d = a.reshape(-1), 0
-    else:
-        d = wrap_dim(dim, a.ndim)
-        a = a if a.ndim else a.reshape(1)
-    if a.size == 0:
+    if input.numel() == 0:
         raise RuntimeError(f"{name}() input tensor must be non-empty")
-    f = np.nanquantile if nan else np.quantile
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        r = f(a.astype(np.float64), qa.astype(np.float64), axis=d, keepdims=True, method=interpolation)
-    if not nan:  # NaN anywhere along the dim propagates
-        r = np.where(np.isnan(a).any(axis=d, keepdims=True), np.nan, r)
-    if dim is None:
-        r = r.reshape(qa.shape + ((1,) * input._data.ndim if keepdim else ()))
-    elif not keepdim or not input._data.ndim:
-        r = np.squeeze(r, axis=d + qa.ndim) if input._data.ndim else r.reshape(qa.shape)
-    r = _contig(r.astype(input._dtype.np))
-    return _result(name, input, r, input._dtype, out)
+    if out is not None and isinstance(out, Tensor) and out._dtype is not input._dtype:
+        raise RuntimeError(f"{name}() out tensor must be same dtype as the input tensor")
+    r = _quantile_compute(input, q, dim, keepdim, interpolation, nan)
+    if out is not None:
+        return write_out(name, out, r._data, r._dtype, (input,))
+    return r
+
+
+def _quantile_compute(input, q, dim, keepdim, interpolation, ignore_nan):
+    """torch's quantile as the composite it is (so values, float32 rounding and autograd are torch's): sort
+    the reduced dim last; ranks q * (n - 1) in the input's dtype (n: the non-NaN count for nanquantile; any
+    NaN in a row makes quantile take its last, NaN, entry); values at floor(rank), lerped toward ceil(rank)."""
+    nd = input.ndim
+    d = wrap_dim(0 if dim is None else dim, nd)
+    if dim is not None and nd:
+        shape = list(input.shape)
+        if keepdim:
+            shape[d] = 1
+        else:
+            del shape[d]
+    else:
+        shape = [1] * nd if keepdim else []
+    reduced = input.flatten() if dim is None else input if d == nd - 1 else input.unsqueeze(-1).transpose(d, -1)
+    ordered = reduced.sort().values
+    n = ordered.shape[-1]
+    ordered = ordered.view(shape + [n])
+    if n > 1 << 24:  # ranks are computed in float
+        raise RuntimeError("quantile() input tensor is too large")
+    from .creation import scalar_tensor
+    qs = q if isinstance(q, Tensor) else scalar_tensor(q, dtype=input.dtype, device=input.device)
+    qs = qs.reshape(-1)
+    if ignore_nan:
+        ranks = qs * (ordered.isnan().logical_not().sum(-1, keepdim=True) - 1)
+        ranks = ranks.masked_fill(ranks < 0, 0)
+    else:
+        from .shape import broadcast_tensors
+        ranks, has_nan = broadcast_tensors(qs * (n - 1), ordered.isnan().any(-1, keepdim=True))
+        ranks = ranks.masked_fill(has_nan, n - 1)
+    if interpolation in _ROUND_RANKS:
+        ranks = getattr(ranks, _ROUND_RANKS[interpolation])()
+    below = ranks.long()
+    values = ordered.gather(-1, below)
+    if interpolation in ("linear", "midpoint"):
+        weights = ranks - below if interpolation == "linear" else ranks.new_full(ranks.shape, 0.5)
+        values = values.lerp(ordered.gather(-1, ranks.ceil().long()), weights)
+    if not isinstance(q, Tensor) or q.ndim == 0:
+        return values.squeeze_(-1)  # in place, as torch (its nodes: SqueezeBackward4, TransposeBackward1)
+    return values.unsqueeze_(0).transpose_(0, -1).squeeze_(-1)
+
+
+_ROUND_RANKS = {"lower": "floor", "higher": "ceil", "nearest": "round"}
 
 
 @export(method=True)
 def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
-    """Mirrors `torch.quantile` (no autograd)."""
+    """Mirrors `torch.quantile`."""
     return _quantile("quantile", input, q, dim, keepdim, interpolation, out)
 
 
 @export(method=True)
 def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
-    """Mirrors `torch.nanquantile` (no autograd)."""
+    """Mirrors `torch.nanquantile`."""
     return _quantile("nanquantile", input, q, dim, keepdim, interpolation, out)
 
 
@@ -1025,10 +1058,15 @@ CumsumBackward0 = node("CumsumBackward0", self=lambda grad, dim:
 CumprodBackward0 = node("CumprodBackward0", self=_cumprod_grad)
 
 
+# torch's CPU cumulative kernels accumulate float32 and complex64 in double precision (acc_type), rounding
+# each output; half types accumulate in float32 (their computation dtype)
+_CUM_ACC = {D.float32: D.float64, D.complex64: D.complex128}
+
+
 def _cum(name, input, dim, dtype, out):
     odt = _sum_dtype(input, dtype, out)
     x, d = _along(input, dim)
-    cd = P.computation_dtype(odt)
+    cd = _CUM_ACC.get(odt) or P.computation_dtype(odt)
     xp = _xp(input)
     with np.errstate(all="ignore"):
         r = (xp.cumsum if name == "cumsum" else xp.cumprod)(x.astype(cd.np), axis=d)
@@ -1122,7 +1160,7 @@ def logcumsumexp(input, dim, *, out=None):
         raise NotImplementedError("\"logcumsumexp_out_cpu\" not implemented for "
                                   f"'{P.torch_name(input._dtype)}'")
     x, d = _along(input, dim)
-    cd = P.computation_dtype(input._dtype)
+    cd = _CUM_ACC.get(input._dtype) or P.computation_dtype(input._dtype)
     with np.errstate(all="ignore"):
         r = np.logaddexp.accumulate(x.astype(cd.np), axis=d)
     r = r.astype(input._dtype.np).reshape(input._data.shape)

@@ -13,6 +13,7 @@ from .._backends import meta_empty
 from .._device import META
 from .._size import Size
 from .._tensor import Tensor, make_view, wrap
+from ..autograd.graph import node_class
 from ._meta import parse_size, sizes_or_keyword, wrap_dim
 from ._promotion import torch_name
 from ._registry import export, node, record, recording
@@ -299,13 +300,22 @@ def squeeze(input, dim=None):
     return t
 
 
+# torch names the in-place variants' nodes apart (same formulas)
+_INPLACE_NODE = {cls: node_class(name, cls._formulas) for cls, name in (
+    (SqueezeBackward0, "SqueezeBackward3"), (SqueezeBackward1, "SqueezeBackward4"),
+    (SqueezeBackward2, "SqueezeBackward5"), (UnsqueezeBackward0, "UnsqueezeBackward1"),
+    (TBackward0, "TBackward1"), (TransposeBackward0, "TransposeBackward1"))}
+
+
 def _inplace_geometry(self, result):
     """Make `self` take `result`'s geometry (squeeze_, unsqueeze_, t_, transpose_)."""
     from ._registry import check_inplace_leaf
     check_inplace_leaf(self)
     self._data = result._data
-    if result._grad_fn is not None:
-        self._grad_fn = result._grad_fn
+    fn = result._grad_fn
+    if fn is not None:
+        fn.__class__ = _INPLACE_NODE[type(fn)]
+        self._grad_fn = fn
         self._output_nr = 0
     self._bump()
     return self
