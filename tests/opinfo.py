@@ -40,7 +40,6 @@ _TIES = "order of tied elements is unspecified; torch's kernel orders them diffe
 _EIGVEC = "eigenvectors are defined only up to sign/phase; LAPACK paths pick different ones"
 _PG32 = "float32 values differ from torch's float32 kernel by ~2e-5 relative near poles"
 XFAIL: dict[tuple[str, str], str] = {
-    ("addbmm", "inplace"): "addbmm_ on a self that broadcasts to the result (shape [1]): torch allows it",
     ("kthvalue", "int64"): _TIES, ("topk", "int64"): _TIES, ("sort", "bool"): _TIES, ("argsort", "bool"): _TIES,
     ("matrix_exp", "function:float32"): "float32 rounding differs from torch's Pade kernel (~1.4e-5 relative)",
     ("matrix_exp", "method:float32"): "float32 rounding differs from torch's Pade kernel (~1.4e-5 relative)",

@@ -431,16 +431,19 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
                        (input, vec1, vec2))
 
 
-def _inplace_variant(fn):
+def _inplace_variant(fn, resizes=False):
     def method(self, *args, **kw):
-        return self.copy_(fn(self, *args, **kw))
+        r = fn(self, *args, **kw)
+        if resizes and r.shape != self.shape:  # torch's addbmm_ writes through its out= path, resizing self
+            self.resize_(r.shape)
+        return self.copy_(r)
     method.__name__ = fn.__name__ + "_"
     method.__doc__ = f"Mirrors `Tensor.{fn.__name__}_` (computes out of place, then copies into self)."
     return method
 
 
 for _f in (addmm, baddbmm, addbmm, addmv, addr):
-    setattr(Tensor, _f.__name__ + "_", _inplace_variant(_f))
+    setattr(Tensor, _f.__name__ + "_", _inplace_variant(_f, resizes=_f is addbmm))
 
 
 @export(method=True, aliases=("ger",))
