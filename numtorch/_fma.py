@@ -45,7 +45,7 @@ def _fma32(a, b, c, out):
     only when s lands exactly on a float32 midpoint while a*b + c does not; such lanes are moved one float64
     ulp toward the exact value."""
     s = np.multiply(a, b, dtype=F64)
-    s += c
+    s = s.__iadd__(c) if s.shape == out.shape else s + c
     low = s.view(np.int64) & 0x1FFFFFFF
     if (low == 0x10000000).any():
         flat = s.reshape(-1)

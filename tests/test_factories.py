@@ -282,3 +282,26 @@ def test_pin_memory_without_accelerator(call):
     if numtorch.cuda.is_available() or torch.cuda.is_available():
         pytest.skip("an accelerator is present: pinning is allowed")
     same_error(lambda: call(numtorch), lambda: call(torch))
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32"])
+def test_arange_float_bit_exact(dtype):
+    """torch's arange kernel: per-vector bases rounded to the dtype, a scalar tail, at::parallel_for chunks
+    (so the thread count matters past 32768 elements): bit for bit, with one and two threads."""
+    rng = np.random.default_rng(7)
+    cases = [(0, 10), (0, 1, 0.1), (-3, 3, 0.25), (0, 100000, 0.7), (3, 250000, 1.3)]
+    for _ in range(40):
+        s, st = float(rng.uniform(-50, 50)), float(rng.uniform(0.001, 3)) * float(rng.choice([1, -1]))
+        cases.append((s, s + st * int(rng.integers(0, 3000)) + st * 0.5, st))
+    threads = torch.get_num_threads(), numtorch.get_num_threads()
+    try:
+        for n in (1, 2):
+            torch.set_num_threads(n)
+            numtorch.set_num_threads(n)
+            for args in cases:
+                e = torch.arange(*args, dtype=getattr(torch, dtype))
+                r = numtorch.arange(*args, dtype=getattr(numtorch, dtype))
+                np.testing.assert_array_equal(r.double().numpy(), e.double().numpy(), err_msg=str(args))
+    finally:
+        torch.set_num_threads(threads[0])
+        numtorch.set_num_threads(threads[1])

@@ -577,11 +577,12 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
         else max(0, -((start - end) // step))
     n = max(n, 0)
     dev = _dev(device)
-    if dtype._category >= 2 and dtype is not D.float64:
-        # torch computes start + i * step in double for the values, then casts
-        vals = (start + np.arange(n, dtype=np.float64) * step).astype(dtype.np)
+    if dtype in (D.float16, D.bfloat16, D.float32):
+        vals = _arange_float(start, step, n, dtype)
     elif dtype._category >= 2:
-        vals = start + np.arange(n, dtype=np.float64) * step
+        # NOTE(torch parity): float64 (and complex) values are start + i * step unfused: torch's per-vector
+        # fused form differs by an ulp for non-integral steps, and exact float64 fma is too slow here
+        vals = (start + np.arange(n, dtype=np.float64) * step).astype(dtype.np)
     else:
         # integral dtypes: torch truncates start and step to integers first (the count uses the originals)
         vals = (np.arange(n, dtype=np.int64) * int(step) + int(start)).astype(dtype.np)
@@ -589,6 +590,43 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
         from ._registry import write_out
         return write_out("arange", out, vals, dtype, ())
     return _finish(wrap(move(vals, CPU, dev), dtype, dev), requires_grad)
+
+
+def _arange_float(start, step, n, dt):
+    """torch's float16/bfloat16/float32 arange, computed in its accumulate type (float32 for the half types,
+    double for float32) over at::parallel_for's chunks (one per thread, for more than 32768 elements).  In a chunk,
+    each vector of `lanes` starts from base = start + step * i rounded to the dtype and fills base + k * step;
+    the elements after the chunk's last whole pair of vectors (its loop's unroll) are start + j * step, one by
+    one.  Products and sums are fused as torch's build fuses them (the half types' vector bases excepted)."""
+    from .._fma import fma32
+    from .._settings import get_num_threads
+    half = dt is D.float16 or dt is D.bfloat16
+    acc, lanes = (np.float32, 16) if half else (np.float64, 8)
+    fma = fma32 if half else _mul_add  # a double fma rounded to float32 equals the unfused double result
+    s, st = acc(start), acc(step)
+    tasks = 1 if n <= _GRAIN else min(get_num_threads(), -(-n // _GRAIN))
+    size = -(-n // tasks) if n else 0
+    out = np.empty(n, dt.np)
+    lane = np.arange(lanes, dtype=acc)
+    for lo in range(0, n, size or 1):
+        hi = min(lo + size, n)
+        body = (hi - lo) - (hi - lo) % (2 * lanes)
+        starts = np.arange(lo, lo + body, lanes, dtype=np.int64).astype(acc)
+        base = (s + st * starts if half else fma(st, starts, s)).astype(dt.np).astype(acc)
+        vectors = out[lo:lo + body].reshape(-1, lanes)
+        if half:
+            vectors[...] = fma(lane, st, base[:, None])
+        else:  # in double, rounded to float32 as it is written
+            np.add(lane * st, base[:, None], out=vectors, casting="unsafe")
+        out[lo + body:hi] = fma(st, np.arange(lo + body, hi).astype(acc), s)
+    return out
+
+
+_GRAIN = 32768  # at::internal::GRAIN_SIZE
+
+
+def _mul_add(a, b, c):
+    return a * b + c
 
 
 @export(name="range")  # not `def range`: that would shadow the builtin in this module
