@@ -44,8 +44,11 @@ def _fma32(a, b, c, out):
     """fma32 on one block, into `out`: a*b is exact in float64; s = fl64(a*b + c) rounded to float32 is wrong
     only when s lands exactly on a float32 midpoint while a*b + c does not; such lanes are moved one float64
     ulp toward the exact value."""
-    s = np.multiply(a, b, dtype=F64)
-    s = s.__iadd__(c) if s.shape == out.shape else s + c
+    s = np.asarray(np.multiply(a, b, dtype=F64))
+    if s.shape == out.shape:
+        s += c
+    else:  # c broadcasts a and b further
+        s = np.asarray(s + c)
     low = s.view(np.int64) & 0x1FFFFFFF
     if (low == 0x10000000).any():
         flat = s.reshape(-1)
