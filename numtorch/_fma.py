@@ -10,16 +10,18 @@ from fractions import Fraction
 import numpy as np
 
 F32, F64 = np.dtype(np.float32), np.dtype(np.float64)
+_LOW29, _MID29 = np.int64(0x1FFFFFFF), np.int64(0x10000000)  # float64 bits below a float32's last bit; a tie
 _BLOCK = 1 << 14  # elements per block on long arrays: the float64 temporaries stay in cache
 
 
 def _blocked(kernel, dtype, a, b, c):
     """kernel(a, b, c, out) over blocks of a long output when every array operand is C-contiguous with the
     output's shape (or 0-d): fresh array-sized temporaries would cost more in page faults than the arithmetic."""
-    ops = [np.asarray(x, dtype) for x in (a, b, c)]
-    shape = np.broadcast_shapes(*(x.shape for x in ops))
-    n = math.prod(shape)
+    ops = [x if type(x) is np.ndarray and x.dtype == dtype else np.asarray(x, dtype) for x in (a, b, c)]
+    shapes = [x.shape for x in ops if x.ndim]
+    shape = shapes[0] if shapes and all(t == shapes[0] for t in shapes) else np.broadcast_shapes(*shapes)
     out = np.empty(shape, dtype)
+    n = out.size
     if n <= 2 * _BLOCK or any(x.ndim and (x.shape != shape or not x.flags.c_contiguous) for x in ops):
         kernel(*ops, out)
         return out
@@ -49,10 +51,10 @@ def _fma32(a, b, c, out):
         s += c
     else:  # c broadcasts a and b further
         s = np.asarray(s + c)
-    low = s.view(np.int64) & 0x1FFFFFFF
-    if (low == 0x10000000).any():
+    low = np.bitwise_and(s.view(np.int64), _LOW29)
+    if (low == _MID29).any():
         flat = s.reshape(-1)
-        idx = np.flatnonzero(low == 0x10000000)
+        idx = np.flatnonzero(low == _MID29)
         pp = np.multiply(np.broadcast_to(a, s.shape).reshape(-1)[idx], np.broadcast_to(b, s.shape).reshape(-1)[idx],
                          dtype=F64)
         cc = np.broadcast_to(c, s.shape).reshape(-1)[idx].astype(F64)

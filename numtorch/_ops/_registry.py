@@ -819,21 +819,23 @@ def _make_inplace(op):
     unary = len(op.operands) == 1
 
     tensors = op.tensors
+    options = op.options
 
     def method(self, *args, **kw):
         if tensors:
             _check_tensor_operands(op, op.name + "_", (self,) + args, kw)
-        if kw:
+        dt = self._dtype
+        if kw and not (dt in _KW_FAST and all(k in options and type(v) in _KW_VALUES for k, v in kw.items())):
             args, kw = _bind(op, (self,) + args, kw)
             return _inplace(op, args[0], args[1:], kw)
-        # fast path: no autograd, same dtype, CPU, result already of self's shape
-        dt = self._dtype
+        # fast path: no autograd, same dtype, CPU, result already of self's shape (options such as add_'s
+        # alpha as plain numbers on float32/float64, which need no rounding by the general path)
         base = self._base
         if not self._rg and dt in fast and self._device is CPU and (base is None or not base._rg) and (
                 (unary and not args) or (binary and len(args) == 1)):
             a = self._data
             if unary:
-                r = kernel(np, a)
+                r = kernel(np, a, **kw)
             else:
                 b = args[0]
                 tb = type(b)
@@ -842,7 +844,7 @@ def _make_inplace(op):
                 elif not (tb in _SCALARS and (dt._category >= 2 or tb is not float)):
                     return _inplace(op, self, args, kw)
                 try:
-                    r = kernel(np, a, b)
+                    r = kernel(np, a, b, **kw)
                 except (ValueError, OverflowError):
                     return _inplace(op, self, args, kw)
             if getattr(r, "shape", None) == a.shape and r.dtype is a.dtype and 0 not in a.strides:
@@ -859,6 +861,8 @@ def _make_inplace(op):
 
 
 _SCALARS = (int, float, bool)
+_KW_FAST = frozenset((D.float32, D.float64))
+_KW_VALUES = (int, float)
 _NUMBERS = (int, float, complex, np.number, np.bool_)  # (bool is an int)
 _SCALAR_CATEGORY = {bool: 0, int: 1, float: 2}  # Note [promotion categories]
 
