@@ -438,3 +438,15 @@ def test_rounding_as_torch(case, dtype, n):
     assert str(r.dtype) == str(e.dtype)
     np.testing.assert_array_equal(r.float().numpy(), e.float().numpy())
 
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_pow_specialised_exponents(dtype):
+    """torch computes x ** 3 as x * x * x and x ** -2 as 1 / (x * x), rounding each step (pow rounds once)."""
+    rng = np.random.default_rng(4)
+    a = rng.standard_normal(4032) * 3
+    a[:5] = [0, -0.0, np.inf, -np.inf, np.nan]
+    for e in (2, 3, -2, -1, 3.0, -2.0):
+        want = (torch.tensor(a).to(getattr(torch, dtype)) ** e).double().numpy()
+        got = (nt.tensor(a).to(getattr(nt, dtype)) ** e).double().numpy()
+        np.testing.assert_array_equal(got, want, err_msg=str(e))
