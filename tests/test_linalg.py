@@ -716,3 +716,17 @@ def test_opdb_grads(name):
                     np.testing.assert_allclose(x.numpy(), y.numpy(), rtol=1e-6, atol=1e-6)
             n += 1
     assert n > 0
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16", "int64"])
+def test_cross_rounds_as_torch(dtype):
+    """torch's cross kernel: fma(a_j, b_k, -(a_k * b_j)) on float32/float64 (contracted), each product and the
+    difference rounded to the half types: bit for bit, with broadcasting and another dim."""
+    rng = np.random.default_rng(8)
+    for sa, sb, d in (((500, 3), (500, 3), -1), ((3, 50), (3, 1), 0), ((4, 3, 5), (4, 3, 5), 1)):
+        a, b = rng.standard_normal(sa) * 3, rng.standard_normal(sb) * 3
+        e = torch.linalg.cross(torch.tensor(a).to(getattr(torch, dtype)), torch.tensor(b).to(getattr(torch, dtype)),
+                               dim=d)
+        r = numtorch.linalg.cross(numtorch.tensor(a).to(getattr(numtorch, dtype)),
+                                  numtorch.tensor(b).to(getattr(numtorch, dtype)), dim=d)
+        np.testing.assert_array_equal(r.double().numpy(), e.double().numpy())

@@ -14,6 +14,7 @@ import numpy as np
 from .. import _dtype as D
 from .._backends import meta_empty, xp_for
 from .._device import CPU, META
+from .._fma import fma32, fma64
 from .._tensor import Tensor, wrap
 from ..autograd.grad_mode import state as _grad_state
 from ..return_types import structseq
@@ -650,10 +651,27 @@ def linalg_cross(input, other, *, dim=-1, out=None):
                            f"and {other.shape[d]}")
     dt = P.result_type(input, other)
     _reject_bool("linalg_cross", dt)
-    r = _product(dt, input._device, shape, lambda xp, a, b: xp.cross(a, b, axis=d),
+    r = _product(dt, input._device, shape, lambda xp, a, b: _cross(xp, a, b, d, dt.np),
                  input._data.astype(dt.np, copy=False), other._data.astype(dt.np, copy=False))
     return _finish("linalg_cross", r, dt, (input, other), out, LinalgCrossBackward0,
                    {"self": input, "other": other, "dim": d})
+
+
+def _cross(xp, a, b, d, dt):
+    """a x b along axis d (a, b in the computation dtype; dt: the result's NumPy dtype).  On float32/float64 each
+    component is fma(a_j, b_k, -(a_k * b_j)), as torch's kernel is compiled (contracted); the half types round
+    each product and the difference to their own type."""
+    if xp is not np or a.dtype.kind != "f":
+        return xp.cross(a, b, axis=d)
+    a, b = np.broadcast_arrays(np.moveaxis(a, d, -1), np.moveaxis(b, d, -1))
+    out = np.empty(a.shape, a.dtype)
+    for i, (j, k) in enumerate(((1, 2), (2, 0), (0, 1))):
+        p, q = a[..., j] * b[..., k], a[..., k] * b[..., j]
+        if dt.itemsize == 2:
+            out[..., i] = p.astype(dt) - q.astype(dt)
+        else:
+            out[..., i] = (fma64 if a.dtype == np.float64 else fma32)(a[..., j], b[..., k], -q)
+    return np.moveaxis(out, -1, d)
 
 
 _cross_warned = [False]
