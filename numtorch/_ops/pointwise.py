@@ -299,13 +299,17 @@ def pow(xp, self, exponent):
             r = xp.power(self, xp.where(neg, 0, exponent))
             ones = xp.where(exponent % 2 == 0, 1, self)
             return xp.where(neg, xp.where((self == 1) | (self == -1), ones, 0), r).astype(r.dtype)
-    elif self.dtype.kind == "f" and type(exponent) in (int, float) and exponent in (3, -2):
-        # torch's pow_tensor_scalar specialisations, rounded step by step (not pow's single rounding).
+    elif self.dtype.kind == "f" and type(exponent) in (int, float) and exponent in _POW_STEPS:
+        # torch's pow_tensor_scalar specialisations, rounded step by step (not pow's single rounding; older
+        # NumPy's power is not even x * x for 2).
         # NOTE(torch parity): its -0.5 (rsqrt) applies to float32/float64 but not to the half types, which
         # reach this kernel as float32 too, so x ** -0.5 stays pow; bfloat16 also rounds x * x to bfloat16.
         with np.errstate(all="ignore"):
-            return self * self * self if exponent == 3 else 1 / (self * self)
+            return _POW_STEPS[exponent](self)
     return xp.power(self, exponent)
+
+
+_POW_STEPS = {2: lambda x: x * x, 3: lambda x: x * x * x, -1: lambda x: 1 / x, -2: lambda x: 1 / (x * x)}
 
 
 def _pow_self(grad, self, exponent):
