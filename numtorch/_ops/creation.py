@@ -597,12 +597,13 @@ def _arange_float(start, step, n, dt):
     double for float32) over at::parallel_for's chunks (one per thread, for more than 32768 elements).  In a chunk,
     each vector of `lanes` starts from base = start + step * i rounded to the dtype and fills base + k * step;
     the elements after the chunk's last whole pair of vectors (its loop's unroll) are start + j * step, one by
-    one.  Products and sums are fused as torch's build fuses them (the half types' vector bases excepted)."""
+    one.  The half types' fills and tail are float32 fused multiply-adds, as torch's build contracts them (their
+    bases are not); in double, fused and unfused agree once rounded to float32."""
     from .._fma import fma32
     from .._settings import get_num_threads
     half = dt is D.float16 or dt is D.bfloat16
     acc, lanes = (np.float32, 16) if half else (np.float64, 8)
-    fma = fma32 if half else _mul_add  # a double fma rounded to float32 equals the unfused double result
+    fma = fma32 if half else _mul_add
     s, st = acc(start), acc(step)
     tasks = 1 if n <= _GRAIN else min(get_num_threads(), -(-n // _GRAIN))
     size = -(-n // tasks) if n else 0
