@@ -305,3 +305,17 @@ def test_arange_float_bit_exact(dtype):
     finally:
         torch.set_num_threads(threads[0])
         numtorch.set_num_threads(threads[1])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_linspace_float_bit_exact(dtype):
+    """torch's linspace: step in the dtype, fma(step, i, start) up to halfway, fma(-step, steps - 1 - i, end)
+    after: bit for bit."""
+    rng = np.random.default_rng(3)
+    cases = [(0, 1, 5), (0, 1, 2), (3, -2, 7), (1e30, -1e30, 11), (0, 0, 4), (-1, 1, 100001), (5, 5, 1), (0, 1, 0)]
+    cases += [(float(rng.uniform(-50, 50)), float(rng.uniform(-50, 50)), int(rng.integers(2, 3000)))
+              for _ in range(40)]
+    for args in cases:
+        e = torch.linspace(*args, dtype=getattr(torch, dtype))
+        r = numtorch.linspace(*args, dtype=getattr(numtorch, dtype))
+        np.testing.assert_array_equal(r.numpy(), e.numpy(), err_msg=str(args))

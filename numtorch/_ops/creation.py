@@ -656,11 +656,29 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
         raise RuntimeError("number of steps must be non-negative")
     dt = dtype or (D.default_complex() if isinstance(start, complex) or isinstance(end, complex)
                    else D._default[0])
-    vals = _linspace_values(start, end, steps, dt)
+    if (dt is D.float32 or dt is D.float64) and steps > 1:
+        vals = _linspace_float(start, end, steps, dt.np)
+    else:
+        vals = _linspace_values(start, end, steps, dt)
     if out is not None:
         from ._registry import write_out
         return write_out("linspace", out, vals, dt, ())
     return _finish(wrap(move(vals, CPU, _dev(device)), dt, _dev(device)), requires_grad)
+
+
+def _linspace_float(start, end, steps, npdt):
+    """torch's float32/float64 linspace kernel: start, end and step = (end - start) / (steps - 1) in the dtype;
+    the first half fma(step, i, start), the second fma(-step, steps - 1 - i, end) (contracted by its build)."""
+    from .._fma import fma32, fma64
+    f = npdt.type
+    s, e = f(start), f(end)
+    step = (e - s) / f(steps - 1)
+    fma = fma32 if npdt == np.float32 else fma64
+    half = steps // 2
+    out = np.empty(steps, npdt)
+    out[:half] = fma(step, np.arange(half, dtype=npdt), s)
+    out[half:] = fma(-step, np.arange(steps - 1 - half, -1, -1, dtype=npdt), e)
+    return out
 
 
 def _linspace_values(start, end, steps, dt):
