@@ -42,6 +42,18 @@ def fma64(a, b, c):
     return _blocked(_fma64, F64, a, b, c)
 
 
+def fma(a, b, c, dtype):
+    """fma32 or fma64, as `dtype` (float32 or float64) says; the operands are converted to it."""
+    return fma32(a, b, c) if dtype == F32 else fma64(a, b, c)
+
+
+def fused_dtype(xp, *operands):
+    """The dtype a kernel's operands compute in when it is float32 or float64 on NumPy (where torch's contracted
+    kernels are emulated with `fma`), else None (other backends and dtypes keep plain arithmetic)."""
+    dt = np.result_type(*operands)
+    return dt if xp is np and dt.kind == "f" and dt.itemsize >= 4 else None
+
+
 def _fma32(a, b, c, out):
     """fma32 on one block, into `out`: a*b is exact in float64; s = fl64(a*b + c) rounded to float32 is wrong
     only when s lands exactly on a float32 midpoint while a*b + c does not; such lanes are moved one float64

@@ -603,7 +603,6 @@ def _arange_float(start, step, n, dt):
     from .._settings import get_num_threads
     half = dt is D.float16 or dt is D.bfloat16
     acc, lanes = (np.float32, 16) if half else (np.float64, 8)
-    fma = fma32 if half else _mul_add
     s, st = acc(start), acc(step)
     tasks = 1 if n <= _GRAIN else min(get_num_threads(), -(-n // _GRAIN))
     size = -(-n // tasks) if n else 0
@@ -613,21 +612,19 @@ def _arange_float(start, step, n, dt):
         hi = min(lo + size, n)
         body = (hi - lo) - (hi - lo) % (2 * lanes)
         starts = np.arange(lo, lo + body, lanes, dtype=np.int64).astype(acc)
-        base = (s + st * starts if half else fma(st, starts, s)).astype(dt.np).astype(acc)
+        base = (s + st * starts).astype(dt.np).astype(acc)
         vectors = out[lo:lo + body].reshape(-1, lanes)
+        j = np.arange(lo + body, hi).astype(acc)
         if half:
-            vectors[...] = fma(lane, st, base[:, None])
+            vectors[...] = fma32(lane, st, base[:, None])
+            out[lo + body:hi] = fma32(st, j, s)
         else:  # in double, rounded to float32 as it is written
             np.add(lane * st, base[:, None], out=vectors, casting="unsafe")
-        out[lo + body:hi] = fma(st, np.arange(lo + body, hi).astype(acc), s)
+            out[lo + body:hi] = st * j + s
     return out
 
 
 _GRAIN = 32768  # at::internal::GRAIN_SIZE
-
-
-def _mul_add(a, b, c):
-    return a * b + c
 
 
 @export(name="range")  # not `def range`: that would shadow the builtin in this module
@@ -669,15 +666,14 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
 def _linspace_float(start, end, steps, npdt):
     """torch's float32/float64 linspace kernel: start, end and step = (end - start) / (steps - 1) in the dtype;
     the first half fma(step, i, start), the second fma(-step, steps - 1 - i, end) (contracted by its build)."""
-    from .._fma import fma32, fma64
+    from .._fma import fma
     f = npdt.type
     s, e = f(start), f(end)
     step = (e - s) / f(steps - 1)
-    fma = fma32 if npdt == np.float32 else fma64
     half = steps // 2
     out = np.empty(steps, npdt)
-    out[:half] = fma(step, np.arange(half, dtype=npdt), s)
-    out[half:] = fma(-step, np.arange(steps - 1 - half, -1, -1, dtype=npdt), e)
+    out[:half] = fma(step, np.arange(half, dtype=npdt), s, npdt)
+    out[half:] = fma(-step, np.arange(steps - 1 - half, -1, -1, dtype=npdt), e, npdt)
     return out
 
 

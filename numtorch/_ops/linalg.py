@@ -14,7 +14,7 @@ import numpy as np
 from .. import _dtype as D
 from .._backends import meta_empty, xp_for
 from .._device import CPU, META
-from .._fma import fma32, fma64
+from .._fma import fma
 from .._tensor import Tensor, wrap
 from ..autograd.grad_mode import state as _grad_state
 from ..return_types import structseq
@@ -670,7 +670,7 @@ def _cross(xp, a, b, d, dt):
         if dt.itemsize == 2:
             out[..., i] = p.astype(dt) - q.astype(dt)
         else:
-            out[..., i] = (fma64 if a.dtype == np.float64 else fma32)(a[..., j], b[..., k], -q)
+            out[..., i] = fma(a[..., j], b[..., k], -q, a.dtype)
     return np.moveaxis(out, -1, d)
 
 

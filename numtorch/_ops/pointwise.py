@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from .. import _dtype as D
-from .._fma import fma32, fma64
+from .._fma import fma, fused_dtype
 from .._tensor import Tensor
 from . import _promotion as P
 from ._registry import (
@@ -52,11 +52,11 @@ def _add_scaled(xp, self, other, alpha, half=None):
     computed in float32, alpha and a number operand already rounded to the half type by the registry: the
     vectorised loop's product is then exact, but its scalar loop, which takes the last n % 32 elements (those
     after the whole 32-lane vectors, in memory order), rounds alpha * other to the half type before adding."""
-    dt = np.result_type(self, other)
-    if not (xp is np and dt.kind == "f" and dt.itemsize >= 4):
+    dt = fused_dtype(xp, self, other)
+    if dt is None:
         return xp.add(self, xp.multiply(other, alpha))
     a = np.asarray(alpha, dt)
-    r = (fma32 if dt.itemsize == 4 else fma64)(np.asarray(other, dt), a, np.asarray(self, dt))
+    r = fma(other, a, self, dt)
     tail = r.size % _HALF_LANES if half is not None else 0
     if tail:
         shape = r.shape

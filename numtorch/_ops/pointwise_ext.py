@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._device import META
-from .._fma import fma32, fma64
+from .._fma import fma, fused_dtype
 from .._tensor import Tensor, wrap
 from ..return_types import structseq
 from . import _promotion as P
@@ -824,11 +824,11 @@ def lerp(xp, self, end, weight):
         d = end - self
         # torch's two-sided form keeps lerp exact at weight 0 and weight 1; its kernel is one fused
         # multiply-add, fma(w, d, self) or fma(w - 1, d, end), rounded once
-        if xp is np and d.dtype.kind == "f":
-            w = np.asarray(weight, d.dtype)
+        dt = fused_dtype(xp, d)
+        if dt is not None:
+            w = np.asarray(weight, dt)
             small = np.abs(w) < 0.5
-            return (fma32 if d.dtype == np.float32 else fma64)(np.where(small, w, w - 1), d,
-                                                                 np.where(small, self, end))
+            return fma(np.where(small, w, w - 1), d, np.where(small, self, end), dt)
         return xp.where(xp.abs(weight) < 0.5, self + weight * d, end - d * (1 - weight))
 
 
@@ -840,10 +840,9 @@ lerp.derivative(node="LerpBackward1", scalar_node="LerpBackward0",
 @pointwise(DEFAULT, reject=_BOOL, kernel_name="addcmul_cpu_out", tensors=("tensor1", "tensor2"))
 def addcmul(xp, self, tensor1, tensor2, *, value=1):
     # torch's kernel: self + value * tensor1 * tensor2, contracted on floats to fma(value * tensor1, tensor2, self)
-    dt = np.result_type(self, tensor1, tensor2)
-    if xp is np and dt.kind == "f" and dt.itemsize >= 4:
-        return (fma32 if dt.itemsize == 4 else fma64)(np.multiply(np.asarray(value, dt), tensor1, dtype=dt),
-                                                      np.asarray(tensor2, dt), np.asarray(self, dt))
+    dt = fused_dtype(xp, self, tensor1, tensor2)
+    if dt is not None:
+        return fma(np.multiply(np.asarray(value, dt), tensor1, dtype=dt), tensor2, self, dt)
     return self + value * tensor1 * tensor2
 
 

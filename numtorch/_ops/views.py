@@ -314,7 +314,7 @@ def _inplace_geometry(self, result):
     self._data = result._data
     fn = result._grad_fn
     if fn is not None:
-        fn.__class__ = _INPLACE_NODE[type(fn)]
+        fn.__class__ = _INPLACE_NODE[type(fn)]  # the node the out-of-place call just recorded, renamed
         self._grad_fn = fn
         self._output_nr = 0
     self._bump()
